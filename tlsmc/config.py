@@ -1,0 +1,215 @@
+"""Typed, range-checked construction of frozen dataclasses from TOML tables.
+
+Every scenario section is a frozen dataclass whose fields carry their unit and
+allowed range in ``dataclasses.field(metadata=...)`` (see :func:`param`).
+:func:`from_table` builds one from a plain ``dict`` and fails on the first bad
+value with a :class:`ConfigError` whose one-line message names the dotted field
+and the allowed range, e.g. ``population.J_min must be < population.J_max (got
+60 >= 40)``.  Unknown keys, missing fields, wrong types and non-finite numbers
+are all rejected here, so the physics code never sees them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from typing import Any
+
+__all__ = ["ConfigError", "param", "from_table", "from_registry", "to_table", "require"]
+
+
+class ConfigError(ValueError):
+    """Bad input.  The message is one line naming the field and the allowed range."""
+
+
+_MISSING = dataclasses.MISSING
+
+
+def param(
+    default: Any = _MISSING,
+    *,
+    unit: str = "",
+    gt: float | None = None,
+    ge: float | None = None,
+    lt: float | None = None,
+    le: float | None = None,
+    choices: typing.Iterable[str] | None = None,
+    registry: dict[str, type] | None = None,
+    registry_key: str = "kind",
+    loader: typing.Callable[[Any, str], Any] | None = None,
+    doc: str = "",
+):
+    """A dataclass field with its unit and allowed range (checked by :func:`from_table`).
+
+    ``registry`` makes the field a table whose ``registry_key`` entry names the
+    dataclass (from the registry) that the rest of the table builds; ``loader``
+    is a function ``(value, dotted_name) -> object`` that builds the field.
+    """
+    meta = {"unit": unit, "gt": gt, "ge": ge, "lt": lt, "le": le,
+            "choices": tuple(choices) if choices is not None else None, "doc": doc,
+            "registry": registry, "registry_key": registry_key, "loader": loader}
+    if isinstance(default, (list, dict)):
+        raise TypeError("mutable defaults are not allowed; use a tuple")
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def require(condition: bool, message: str) -> None:
+    """Raise :class:`ConfigError` with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise ConfigError(message)
+
+
+def _range_text(meta: dict) -> str:
+    parts = []
+    for key, sym in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+        if meta.get(key) is not None:
+            parts.append(f"{sym} {meta[key]:g}")
+    unit = f" {meta['unit']}" if meta.get("unit") else ""
+    return (" and ".join(parts) + unit) if parts else "finite" + unit
+
+
+def _check_number(value: float, meta: dict, name: str) -> None:
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be finite, {_range_text(meta)} (got {value})")
+    bad = ((meta.get("gt") is not None and not value > meta["gt"])
+           or (meta.get("ge") is not None and not value >= meta["ge"])
+           or (meta.get("lt") is not None and not value < meta["lt"])
+           or (meta.get("le") is not None and not value <= meta["le"]))
+    if bad:
+        raise ConfigError(f"{name} must be {_range_text(meta)} (got {value:g})")
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", str(tp))
+
+
+def from_registry(registry: dict[str, type], key: str, table: Any, name: str):
+    """Build the registry entry named by ``table[key]`` from the rest of ``table``."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{name} must be a table (got {type(table).__name__})")
+    table = dict(table)
+    choice = table.pop(key, None)
+    if choice not in registry:
+        raise ConfigError(f"{name}.{key} must be one of {', '.join(sorted(registry))} "
+                          f"(got {choice!r})")
+    return from_table(registry[choice], table, name)
+
+
+def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
+    if meta.get("loader"):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name} must be a table (got {type(value).__name__})")
+        return meta["loader"](value, name)
+    if meta.get("registry") and typing.get_origin(tp) is not tuple:
+        return from_registry(meta["registry"], meta["registry_key"], value, name)
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(value, args[0], meta, name)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{name} must be a table (got {type(value).__name__})")
+        return from_table(tp, value, name)
+    if origin is tuple:
+        (item_tp, *_rest) = typing.get_args(tp)
+        if isinstance(value, (list, tuple)):
+            items = value
+        elif item_tp is str and isinstance(value, str):
+            items = [value]
+        else:
+            raise ConfigError(f"{name} must be a list of {_type_name(item_tp)} "
+                              f"(got {type(value).__name__})")
+        if len(items) == 0:
+            raise ConfigError(f"{name} must not be empty")
+        if meta.get("registry"):
+            return tuple(from_registry(meta["registry"], meta["registry_key"], v, f"{name}[{i}]")
+                         for i, v in enumerate(items))
+        return tuple(_convert(v, item_tp, meta, f"{name}[{i}]") for i, v in enumerate(items))
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{name} must be a number, {_range_text(meta)} "
+                              f"(got {type(value).__name__} {value!r})")
+        value = float(value)
+        _check_number(value, meta, name)
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name} must be an integer, {_range_text(meta)} "
+                              f"(got {type(value).__name__} {value!r})")
+        _check_number(value, meta, name)
+        return value
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false (got {value!r})")
+        return value
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{name} must be a string (got {type(value).__name__} {value!r})")
+        choices = meta.get("choices")
+        if choices and value not in choices:
+            raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {value!r})")
+        return value
+    raise TypeError(f"unsupported field type {tp!r} for {name}")  # programming error
+
+
+def from_table(cls: type, table: dict, prefix: str):
+    """Build dataclass ``cls`` from ``table``; every error names ``prefix.field``.
+
+    After construction, ``cls.validate(self, prefix)`` is called if defined, for
+    checks that involve several fields.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    for key in table:
+        if key not in fields:
+            allowed = ", ".join(sorted(fields))
+            raise ConfigError(f"{prefix}.{key} is not a known key (allowed: {allowed})")
+    kwargs = {}
+    for fname, f in fields.items():
+        name = f"{prefix}.{fname}"
+        if fname not in table:
+            if f.default is _MISSING and f.default_factory is _MISSING:
+                meta = dict(f.metadata)
+                hint = _range_text(meta) if hints[fname] in (float, int) else _type_name(hints[fname])
+                raise ConfigError(f"{name} is missing (required: {hint})")
+            continue
+        kwargs[fname] = _convert(table[fname], hints[fname], dict(f.metadata), name)
+    obj = cls(**kwargs)
+    validate = getattr(obj, "validate", None)
+    if validate is not None:
+        validate(prefix)
+    return obj
+
+
+def registry_name(registry: dict[str, type], obj: Any) -> str:
+    """The registry name under which ``type(obj)`` is registered."""
+    for name, cls in registry.items():
+        if type(obj) is cls:
+            return name
+    raise KeyError(type(obj).__name__)
+
+
+def to_table(obj: Any) -> Any:
+    """Inverse of :func:`from_table`: a JSON/TOML-ready plain structure.
+
+    Registry fields come back with their ``registry_key`` entry.
+    """
+    if dataclasses.is_dataclass(obj):
+        out = {}
+        for f in dataclasses.fields(obj):
+            value = to_table(getattr(obj, f.name))
+            reg = f.metadata.get("registry")
+            key = f.metadata.get("registry_key")
+            raw = getattr(obj, f.name)
+            if reg and isinstance(raw, tuple):
+                value = [{key: registry_name(reg, r), **v} for r, v in zip(raw, value)]
+            elif reg:
+                value = {key: registry_name(reg, raw), **value}
+            out[f.name] = value
+        return out
+    if isinstance(obj, tuple):
+        return [to_table(v) for v in obj]
+    return obj

@@ -1,0 +1,94 @@
+"""Material parameter sets: presets as data (``materials.toml``) with their sources.
+
+A scenario's ``[material]`` table names a ``preset`` and may override any field;
+the result is a frozen :class:`Material`.  Fields a model does not use stay
+``None``; a stage that needs one asks through :meth:`Material.need`, which fails
+with a message naming the field and the stage that needs it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from .config import ConfigError, from_table, param
+
+__all__ = ["Material", "load_material", "preset_names"]
+
+
+@dataclass(frozen=True, slots=True)
+class Material:
+    """Material constants, SI units (names carry the unit).
+
+    Tunneling-model (STM) fields: mass density, longitudinal/transverse sound
+    velocities, deformation potentials γ_l, γ_t (γ = ½ ∂Δ/∂ε, PHYSICS §3), the
+    STM density P̄ per unit energy per unit λ per m³ (Δ >= 0 only, PHYSICS §8),
+    Debye temperature, bulk modulus, and the tunneling attempt frequency ν of
+    TF eq. 9 (angular): Δ0 = 2ħν exp(−J0/2).
+    """
+
+    name: str = param("custom", doc="preset name, or 'custom'")
+    description: str = param("", doc="free text")
+    density_kg_m3: float | None = param(None, unit="kg m^-3", gt=0)
+    v_l_m_s: float | None = param(None, unit="m s^-1", gt=0)
+    v_t_m_s: float | None = param(None, unit="m s^-1", gt=0)
+    gamma_l_eV: float | None = param(None, unit="eV", gt=0)
+    gamma_t_eV: float | None = param(None, unit="eV", ge=0)
+    P_bar_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0)
+    theta_D_K: float | None = param(None, unit="K", gt=0)
+    bulk_modulus_Pa: float | None = param(None, unit="Pa", gt=0)
+    nu_rad_s: float | None = param(None, unit="rad s^-1", gt=0)
+    sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")
+
+    def need(self, field: str, by: str) -> float:
+        """Value of ``field``; ConfigError naming it if the material lacks it."""
+        value = getattr(self, field)
+        if value is None:
+            raise ConfigError(f"material.{field} is required by {by} "
+                              f"(set it in [material] or use a preset that has it)")
+        return value
+
+
+def _presets() -> dict[str, dict[str, Any]]:
+    text = resources.files("tlsmc").joinpath("materials.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def preset_names() -> list[str]:
+    """Names of the material presets shipped with tlsmc."""
+    return sorted(_presets())
+
+
+def load_material(table: dict[str, Any], prefix: str = "material") -> Material:
+    """Build a :class:`Material` from a scenario's ``[material]`` table.
+
+    ``preset = NAME`` loads a preset; every other key overrides one field
+    (recorded in ``sources`` as 'field: scenario override').
+    """
+    table = dict(table)
+    preset = table.pop("preset", None)
+    merged: dict[str, Any] = {}
+    sources: list[str] = []
+    if preset is not None:
+        presets = _presets()
+        if not isinstance(preset, str) or preset not in presets:
+            raise ConfigError(f"{prefix}.preset must be one of {', '.join(sorted(presets))} "
+                              f"(got {preset!r})")
+        data = dict(presets[preset])
+        sources = [f"{k}: {v}" for k, v in data.pop("sources", {}).items()]
+        merged.update(data, name=preset)
+    if "sources" in table:
+        raise ConfigError(f"{prefix}.sources is set by presets only (remove it)")
+    if "name" in table:
+        raise ConfigError(f"{prefix}.name is set by the preset (use 'preset' or 'description')")
+    merged.update(table)
+    sources += [f"{k}: scenario override" for k in table if k != "description"]
+    merged["sources"] = tuple(sources) or ("scenario",)
+    return from_table(Material, merged, prefix)
+
+
+def with_fields(material: Material, **changes: Any) -> Material:
+    """A copy of ``material`` with some fields replaced (tests, parameter scans)."""
+    return dataclasses.replace(material, **changes)

@@ -1,0 +1,68 @@
+"""Relaxation rates K↑, K↓ of every TLS at a phonon temperature (PHYSICS §4).
+
+Channels add.  Each channel computes the *total* rate K = K↑ + K↓; the split
+is fixed by detailed balance, K↑ = K n_eq(E,T), K↓ = K (1 − n_eq), so
+K↑/K↓ = exp(−E/T) holds by construction for every channel.
+
+Registry :data:`RATE_CHANNELS` maps scenario names (``[[rates]] kind = ...``)
+to channel dataclasses with ``add_rate(spectrum, material, T_K, out)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import expit, log_expit
+
+from ..materials import Material
+from .one_phonon import OnePhonon, one_phonon_coefficient
+
+__all__ = ["RATE_CHANNELS", "RateSet", "build_rates", "one_phonon_coefficient"]
+
+RATE_CHANNELS: dict[str, type] = {"one_phonon": OnePhonon}
+
+
+@dataclass(frozen=True, slots=True)
+class RateSet:
+    """Rates of every TLS at one temperature.
+
+    Attributes
+    ----------
+    K : (N,) total relaxation rate K↑ + K↓, s^-1
+    x : (N,) E/T, dimensionless
+    T_K : the phonon temperature, K
+    """
+
+    K: np.ndarray
+    x: np.ndarray
+    T_K: float
+
+    @property
+    def k_up(self) -> np.ndarray:
+        """K↑ = K n_eq = K/(e^{E/T} + 1), s^-1."""
+        return self.K * expit(-self.x)
+
+    @property
+    def k_down(self) -> np.ndarray:
+        """K↓ = K (1 − n_eq) = K/(1 + e^{−E/T}), s^-1."""
+        return self.K * expit(self.x)
+
+    @property
+    def log_k_up(self) -> np.ndarray:
+        """ln K↑ without underflow (K↑ itself underflows for E/T > ~700)."""
+        return np.log(self.K) + log_expit(-self.x)
+
+    @property
+    def log_k_down(self) -> np.ndarray:
+        """ln K↓."""
+        return np.log(self.K) + log_expit(self.x)
+
+
+def build_rates(spectrum, material: Material, channels, T_K: float) -> RateSet:
+    """Sum the rate channels at phonon temperature ``T_K`` (K) for every TLS."""
+    if not T_K > 0.0:
+        raise ValueError(f"T_K must be > 0 K (got {T_K})")
+    K = np.zeros(len(spectrum))
+    for channel in channels:
+        channel.add_rate(spectrum, material, T_K, K)
+    return RateSet(K=K, x=spectrum.E_K / T_K, T_K=float(T_K))
