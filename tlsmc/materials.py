@@ -15,7 +15,7 @@ from typing import Any
 
 from .config import ConfigError, from_table, param
 
-__all__ = ["Material", "load_material", "preset_names"]
+__all__ = ["Material", "load_material", "material_to_table", "preset_names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,18 @@ def load_material(table: dict[str, Any], prefix: str = "material") -> Material:
     sources += [f"{k}: scenario override" for k in table if k != "description"]
     merged["sources"] = tuple(sources) or ("scenario",)
     return from_table(Material, merged, prefix)
+
+
+def material_to_table(material: Material) -> dict[str, Any]:
+    """Inverse of :func:`load_material`: ``preset`` plus the fields that differ from it."""
+    fields = {f.name: getattr(material, f.name) for f in dataclasses.fields(Material)
+              if f.name not in ("name", "sources")}
+    presets = _presets()
+    if material.name not in presets:
+        return {k: v for k, v in fields.items() if v is not None}
+    base = load_material({"preset": material.name})
+    changed = {k: v for k, v in fields.items() if v != getattr(base, k)}
+    return {"preset": material.name, **changed}
 
 
 def with_fields(material: Material, **changes: Any) -> Material:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import ConfigError, from_table, param, require, to_table
-from .materials import Material, load_material
+from .materials import Material, load_material, material_to_table
 from .measurements import MEASUREMENTS
 from .population import POPULATION_MODELS
 from .rates import RATE_CHANNELS
@@ -65,8 +65,7 @@ class Scenario:
     def to_table(self) -> dict[str, Any]:
         """The parsed scenario as plain data (for run.json and Parquet metadata)."""
         table = to_table(self)
-        table["material"].pop("sources", None)
-        table["material"]["preset"] = table["material"].pop("name")
+        table["material"] = material_to_table(self.material)
         return table
 
     def with_run(self, **changes) -> "Scenario":

@@ -108,7 +108,7 @@ def run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None
                 "chunk_size": cfg.chunk_size, "material_sources": list(scenario.material.sources),
                 "provenance": _provenance()}
     comparison = None
-    if scenario.comparison.analytic and False:
+    if scenario.comparison.analytic:
         from .comparison import comparison_table
         with timer("analytic"):
             comparison, note = comparison_table(scenario, table)

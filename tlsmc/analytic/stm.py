@@ -1,0 +1,546 @@
+r"""Deterministic quadrature of standard-tunneling-model (STM) averages, and closed forms.
+
+This is the "exact" column the Monte Carlo is compared against (PHYSICS.md §1a, §6,
+§7).  It is an independent implementation: plain NumPy/SciPy, no sampling.
+
+Model (PHYSICS §1a, §2, §4.1).  Each TLS has an asymmetry :math:`\Delta\in[0,\Delta_{max}]`
+and a transparency parameter :math:`J_0`; all energies are in kelvin (E/k_B):
+
+.. math::
+
+    \Delta_0 = \hbar\omega_0 e^{-J_0/2},\qquad E = \sqrt{\Delta^2+\Delta_0^2},\qquad
+    \frac{dN}{d\Delta\, dJ_0} = \frac{\bar P_K}{2}\, j(J_0)\quad[\mathrm{K^{-1}\,m^{-3}}],
+
+with :math:`\bar P_K = \bar P k_B` the STM density per unit energy per unit
+:math:`\lambda=J_0/2` (so the density per unit :math:`J_0` is half of it), and j the
+relative density (1 for the standard model).  One-phonon rate (PHYSICS §4.1):
+:math:`K = a\,\Delta_0^2 E \coth(E/2T)`, :math:`n_{eq}=1/(e^{E/T}+1)`.
+
+Quadrature: composite Gauss–Legendre on a tensor grid, J0 panels of width <= ``panel_J``
+split at the support ends and the kinks of j; Δ panels graded geometrically from
+``delta_floor_T * T_min`` (resolves every Δ0 scale, since the integrand depends on Δ only
+through :math:`\sqrt{\Delta^2+\Delta_0^2}`), width-capped at ``delta_width_T * T`` while
+:math:`\Delta < \mathrm{delta\_span\_T}\cdot T`, then geometric up to Δ_max.  Grid points
+whose static weight is below ``drop_rel`` of the total are dropped; the time factor is
+then one dot product per time.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Callable
+
+import numpy as np
+from scipy import integrate, special
+
+from tlsmc.units import EULER_GAMMA, EV, HBAR, K_B, PI
+
+__all__ = [
+    "STMModel", "QuadratureOptions", "ClosedFormValidity", "one_phonon_coefficient",
+    "delta0_K", "relaxation_rate", "occupation", "heat_capacity", "heat_capacity_step",
+    "heat_capacity_eq", "energy_after_step", "energy_eq", "heat_release",
+    "energy_after_cooling", "tau_min", "heat_capacity_closed_form",
+    "heat_capacity_eq_closed_form", "heat_release_closed_form", "closed_form_validity",
+    "closed_form_constants",
+]
+
+
+def _uniform(J: np.ndarray) -> np.ndarray:
+    return np.ones_like(np.asarray(J, dtype=float))
+
+
+@dataclass(frozen=True, slots=True)
+class STMModel:
+    """Cut-off standard tunneling model (all energies in K).
+
+    Attributes
+    ----------
+    P_bar_per_K_m3 : float
+        :math:`\\bar P_K = \\bar P k_B`, K^-1 m^-3 per unit λ (use
+        ``units.per_joule_to_per_kelvin`` on P̄ in J^-1 m^-3).
+    delta_max_K : float
+        Upper cut-off of the asymmetry Δ >= 0.
+    hbar_omega0_K : float
+        :math:`\\hbar\\omega_0 = 2\\hbar\\nu` in K.
+    rate_coefficient : float
+        a in :math:`K = a\\Delta_0^2E\\coth(E/2T)`, s^-1 K^-3 (see `one_phonon_coefficient`).
+    J_lo, J_hi : float
+        Support of j(J0).
+    J_pdf : callable
+        Relative density j(J0) >= 0 on [J_lo, J_hi] (vectorised); default 1.
+    J_kinks : tuple of float
+        Interior points where j is not smooth (panel breakpoints).
+    """
+
+    P_bar_per_K_m3: float
+    delta_max_K: float
+    hbar_omega0_K: float
+    rate_coefficient: float
+    J_lo: float
+    J_hi: float
+    J_pdf: Callable[[np.ndarray], np.ndarray] = field(default=_uniform)
+    J_kinks: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("P_bar_per_K_m3", "delta_max_K", "hbar_omega0_K", "rate_coefficient"):
+            v = getattr(self, name)
+            if not (math.isfinite(v) and v > 0):
+                raise ValueError(f"STMModel.{name} must be finite and > 0 (got {v})")
+        if not (math.isfinite(self.J_lo) and math.isfinite(self.J_hi) and self.J_lo < self.J_hi):
+            raise ValueError(f"STMModel.J_lo must be < J_hi, both finite "
+                             f"(got {self.J_lo} >= {self.J_hi})")
+        kinks = tuple(float(k) for k in self.J_kinks)
+        if any(not (self.J_lo < k < self.J_hi) for k in kinks):
+            raise ValueError(f"STMModel.J_kinks must lie inside ({self.J_lo}, {self.J_hi}) "
+                             f"(got {kinks})")
+        object.__setattr__(self, "J_kinks", tuple(sorted(set(kinks))))
+
+    @property
+    def is_uniform(self) -> bool:
+        """True when j is the default uniform density (closed forms apply)."""
+        return self.J_pdf is _uniform
+
+
+@dataclass(frozen=True, slots=True)
+class QuadratureOptions:
+    """Node counts and panel layout of the tensor Gauss–Legendre rule."""
+
+    nodes_J: int = 10
+    nodes_delta: int = 10
+    panel_J: float = 1.0
+    delta_ratio: float = 1.5
+    delta_width_T: float = 1.0
+    delta_span_T: float = 60.0
+    delta_floor_T: float = 1e-7
+    drop_rel: float = 1e-22
+    block: int = 1 << 19
+
+    def __post_init__(self) -> None:
+        if self.nodes_J < 2 or self.nodes_delta < 2:
+            raise ValueError("QuadratureOptions.nodes_J and nodes_delta must be >= 2")
+        if not (0 < self.panel_J and 1 < self.delta_ratio and 0 < self.delta_width_T
+                and 0 < self.delta_floor_T < 1 and 0 <= self.drop_rel < 1e-12):
+            raise ValueError(f"QuadratureOptions out of range: {self}")
+
+    def refined(self, factor: int = 2) -> QuadratureOptions:
+        """Same panels, `factor` times the nodes per panel (convergence checks)."""
+        return replace(self, nodes_J=factor * self.nodes_J,
+                       nodes_delta=factor * self.nodes_delta)
+
+
+_DEFAULT = QuadratureOptions()
+
+
+# ----------------------------------------------------------------------------- physics
+def one_phonon_coefficient(density_kg_m3: float, v_l_m_s: float, v_t_m_s: float,
+                           gamma_l_eV: float, gamma_t_eV: float) -> float:
+    r"""Coefficient a of :math:`K = a\Delta_0^2E\coth(E/2T)`, s^-1 K^-3 (PHYSICS §4.1).
+
+    .. math:: a = \Big(\frac{\gamma_l^2}{v_l^5}+\frac{2\gamma_t^2}{v_t^5}\Big)
+              \frac{k_B^3}{2\pi\rho\hbar^4}
+
+    with γ = ½ ∂Δ/∂ε in J (input in eV); the transverse branch counts twice.
+    """
+    gl, gt = gamma_l_eV * EV, gamma_t_eV * EV
+    coupling = gl**2 / v_l_m_s**5 + 2.0 * gt**2 / v_t_m_s**5
+    return coupling * K_B**3 / (2.0 * PI * density_kg_m3 * HBAR**4)
+
+
+def delta0_K(model: STMModel, J0) -> np.ndarray:
+    """Tunneling splitting Δ0 = ħω0 exp(−J0/2), K."""
+    return model.hbar_omega0_K * np.exp(-0.5 * np.asarray(J0, dtype=float))
+
+
+def _coth(x: np.ndarray) -> np.ndarray:
+    # 1/tanh; tanh saturates to 1 without overflow for any large x, and x > 0 here.
+    return 1.0 / np.tanh(np.minimum(x, 350.0))
+
+
+def relaxation_rate(model: STMModel, E_K, delta0_sq_K2, T_K: float) -> np.ndarray:
+    """One-phonon rate K = a Δ0² E coth(E/2T), s^-1 (E, Δ0² in K, K²)."""
+    E = np.asarray(E_K, dtype=float)
+    return model.rate_coefficient * np.asarray(delta0_sq_K2) * E * _coth(E / (2.0 * T_K))
+
+
+def occupation(E_K, T_K: float) -> np.ndarray:
+    """Upper-level equilibrium occupation n_eq = 1/(exp(E/T)+1) = expit(−E/T)."""
+    return special.expit(-np.asarray(E_K, dtype=float) / T_K)
+
+
+def _occupation_difference(E, T_new: float, T_old: float) -> np.ndarray:
+    """n_eq(E, T_new) − n_eq(E, T_old) without cancellation or overflow."""
+    x_new, x_old = E / T_new, E / T_old
+    d = E * ((T_old - T_new) / (T_new * T_old))           # x_new − x_old, no cancellation
+    n_new, n_old = special.expit(-x_new), special.expit(-x_old)
+    up = -np.expm1(np.minimum(d, 0.0)) * n_new * special.expit(x_old)
+    down = np.expm1(np.minimum(-d, 0.0)) * n_old * special.expit(x_new)
+    return np.where(d <= 0.0, up, down)
+
+
+def _schottky(x: np.ndarray) -> np.ndarray:
+    """x² n(1−n) = E ∂n_eq/∂T at x = E/T (dimensionless)."""
+    return x * x * special.expit(x) * special.expit(-x)
+
+
+# ----------------------------------------------------------------------------- grid
+def _gl_panels(breaks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.legendre.leggauss(n)
+    a, b = breaks[:-1, None], breaks[1:, None]
+    half = 0.5 * (b - a)
+    return (a + half * (1.0 + x)).ravel(), (half * w).ravel()
+
+
+def _J_breaks(model: STMModel, opts: QuadratureOptions) -> np.ndarray:
+    pts = np.array([model.J_lo, *model.J_kinks, model.J_hi])
+    out = [pts[:1]]
+    for a, b in zip(pts[:-1], pts[1:]):
+        m = max(1, math.ceil((b - a) / opts.panel_J - 1e-12))
+        out.append(np.linspace(a, b, m + 1)[1:])
+    return np.concatenate(out)
+
+
+def _delta_breaks(delta_max: float, temps: tuple[float, ...],
+                  opts: QuadratureOptions) -> np.ndarray:
+    x = opts.delta_floor_T * min(temps)
+    b = [0.0]
+    while x < delta_max:
+        b.append(x)
+        caps = [opts.delta_width_T * T for T in temps if x < opts.delta_span_T * T]
+        step = min(x * (opts.delta_ratio - 1.0), min(caps)) if caps else x
+        x += step
+    b.append(delta_max)
+    return np.array(b)
+
+
+def _collect(model: STMModel, temps: tuple[float, ...], opts: QuadratureOptions,
+             terms: Callable) -> tuple[np.ndarray, ...]:
+    """Evaluate ``terms(E, Δ0², W) -> (F, K, ...)`` on the grid, J-block by J-block.
+
+    W is the quadrature weight times the density (P̄_K/2) j(J0) (number per m³ per node).
+    Returns flat arrays with negligible-F entries dropped.
+    """
+    for T in temps:
+        if not (math.isfinite(T) and T > 0):
+            raise ValueError(f"temperatures must be finite and > 0 (got {T})")
+    Jn, wJ = _gl_panels(_J_breaks(model, opts), opts.nodes_J)
+    jv = np.asarray(model.J_pdf(Jn), dtype=float)
+    if jv.shape != Jn.shape or not np.all(np.isfinite(jv)) or np.any(jv < 0):
+        raise ValueError("STMModel.J_pdf must return finite values >= 0, same shape as J0")
+    cJ = 0.5 * model.P_bar_per_K_m3 * wJ * jv
+    Dn, wD = _gl_panels(_delta_breaks(model.delta_max_K, temps, opts), opts.nodes_delta)
+    rows = max(1, opts.block // Dn.size)
+    parts = []
+    for i in range(0, Jn.size, rows):
+        d0sq = (model.hbar_omega0_K**2 * np.exp(-Jn[i:i + rows]))[:, None]
+        E = np.sqrt(Dn[None, :] ** 2 + d0sq)
+        W = cJ[i:i + rows, None] * wD[None, :]
+        out = terms(E, d0sq, W)
+        keep = out[0] != 0.0
+        parts.append([np.asarray(o)[keep] for o in out])
+    cols = [np.concatenate(c) for c in zip(*parts)]
+    scale = np.sum(np.abs(cols[0]))
+    keep = np.abs(cols[0]) > opts.drop_rel * scale
+    return tuple(c[keep] for c in cols)
+
+
+def _times(t_s) -> tuple[np.ndarray, tuple]:
+    t = np.asarray(t_s, dtype=float)
+    if np.any(np.isnan(t)) or np.any(t < 0):
+        raise ValueError("times must be >= 0 (np.inf allowed)")
+    return t.ravel(), t.shape
+
+
+def _relaxed_sum(F: np.ndarray, K: np.ndarray, t_s) -> np.ndarray:
+    """Σ F (1 − exp(−K t)) for each t."""
+    t, shape = _times(t_s)
+    out = np.empty(t.size)
+    for k, tk in enumerate(t):
+        out[k] = F @ -np.expm1(-(K * tk))
+    return out.reshape(shape)
+
+
+# ----------------------------------------------------------------------------- quadratures
+def heat_capacity(model: STMModel, T_K: float, t_s,
+                  opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
+    r"""Time-dependent heat capacity, δT → 0 limit (PHYSICS §6), J m^-3 K^-1.
+
+    .. math:: C(T,t) = k_B\sum E\,\frac{\partial n_{eq}}{\partial T}\,(1-e^{-K(T)t})
+
+    ``t_s`` any shape (s); ``np.inf`` gives C_eq.
+    """
+    def terms(E, d0sq, W):
+        return K_B * W * _schottky(E / T_K), relaxation_rate(model, E, d0sq, T_K)
+    F, K = _collect(model, (T_K,), opts, terms)
+    return _relaxed_sum(F, K, t_s)
+
+
+def heat_capacity_eq(model: STMModel, T_K: float,
+                     opts: QuadratureOptions = _DEFAULT) -> float:
+    r"""Equilibrium heat capacity :math:`k_B\sum E\,\partial n_{eq}/\partial T`, J m^-3 K^-1."""
+    F, _ = _collect(model, (T_K,), opts,
+                    lambda E, d0sq, W: (K_B * W * _schottky(E / T_K), E))
+    return float(np.sum(F))
+
+
+def _step_terms(model, T_K, dT_K, opts):
+    T1 = T_K + dT_K
+    if not (T1 > 0 and dT_K != 0):
+        raise ValueError(f"need dT != 0 and T + dT > 0 (got T={T_K}, dT={dT_K})")
+
+    def terms(E, d0sq, W):
+        F = K_B * W * E * _occupation_difference(E, T1, T_K)
+        return F, relaxation_rate(model, E, d0sq, T1)
+    return _collect(model, (T_K, T1), opts, terms)
+
+
+def heat_capacity_step(model: STMModel, T_K: float, dT_K: float, t_s,
+                       opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
+    r"""Finite-step heat capacity [U(t) − U(0)]/δT after T → T+δT at t = 0, J m^-3 K^-1.
+
+    .. math:: C = \frac{k_B}{\delta T}\sum E\,[n_{eq}(T+\delta T)-n_{eq}(T)]\,
+              (1-e^{-K(T+\delta T)t})
+    """
+    F, K = _step_terms(model, T_K, dT_K, opts)
+    return _relaxed_sum(F, K, t_s) / dT_K
+
+
+def energy_eq(model: STMModel, T_K: float, opts: QuadratureOptions = _DEFAULT) -> float:
+    r"""Equilibrium TLS energy :math:`k_B\sum E\,n_{eq}(E,T)`, J m^-3."""
+    F, _ = _collect(model, (T_K,), opts,
+                    lambda E, d0sq, W: (K_B * W * E * occupation(E, T_K), E))
+    return float(np.sum(F))
+
+
+def energy_after_step(model: STMModel, T_K: float, dT_K: float, t_s,
+                      opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
+    r"""U(t) = k_B Σ E n(t) after the step T → T+δT from equilibrium at T, J m^-3.
+
+    .. math:: n(t) = n_{eq}(T+\delta T) + [n_{eq}(T)-n_{eq}(T+\delta T)]e^{-K(T+\delta T)t}
+    """
+    F, K = _step_terms(model, T_K, dT_K, opts)
+    return energy_eq(model, T_K, opts) + _relaxed_sum(F, K, t_s)
+
+
+def _cooling_terms(model, T1_K, T0_K, opts):
+    def terms(E, d0sq, W):
+        F = K_B * W * E * _occupation_difference(E, T1_K, T0_K)
+        return F, relaxation_rate(model, E, d0sq, T0_K)
+    return _collect(model, (T1_K, T0_K), opts, terms)
+
+
+def heat_release(model: STMModel, T1_K: float, T0_K: float, t_s,
+                 opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
+    r"""Heat release :math:`\dot Q = -dU/dt` after cooling T1 → T0 at t = 0, W m^-3.
+
+    Occupations n_eq(T1) at t = 0, rates at the bath temperature T0 (PHYSICS §8):
+
+    .. math:: \dot Q(t) = k_B\sum E\,[n_{eq}(T_1)-n_{eq}(T_0)]\,K(T_0)\,e^{-K(T_0)t}
+    """
+    F, K = _cooling_terms(model, T1_K, T0_K, opts)
+    t, shape = _times(t_s)
+    out = np.empty(t.size)
+    for k, tk in enumerate(t):
+        out[k] = F @ (K * np.exp(-(K * tk)))
+    return out.reshape(shape)
+
+
+def energy_after_cooling(model: STMModel, T1_K: float, T0_K: float, t_s,
+                         opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
+    r"""U(t) after cooling T1 → T0 at t = 0, J m^-3:
+    :math:`U_{eq}(T_0) + k_B\sum E\,[n_{eq}(T_1)-n_{eq}(T_0)]\,e^{-K(T_0)t}`."""
+    F, K = _cooling_terms(model, T1_K, T0_K, opts)
+    return energy_eq(model, T0_K, opts) + np.sum(F) - _relaxed_sum(F, K, t_s)
+
+
+# ----------------------------------------------------------------------------- closed forms
+def _s(x: float) -> float:
+    e = math.exp(-x)
+    return x * x * e / (1.0 + e) ** 2
+
+
+def _quad0inf(f: Callable[[float], float]) -> float:
+    a = integrate.quad(f, 0.0, 1.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+    b = integrate.quad(f, 1.0, 60.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+    c = integrate.quad(f, 60.0, 800.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+    return a + b + c
+
+
+@lru_cache(maxsize=1)
+def closed_form_constants() -> dict[str, float]:
+    r"""Pure numbers of the closed forms (s(x) = x² e^x/(e^x+1)², ∫s = π²/6).
+
+    kappa : :math:`\frac{6}{\pi^2}\int_0^\infty s(x)\ln[x^3\coth(x/2)\tanh(1/2)]dx`
+    kappa_fast : :math:`\int_0^\infty s(x)/[x^3\coth(x/2)]dx`
+    c1 : :math:`\int_0^\infty s(x)\ln x\,dx`
+    """
+    th = math.tanh(0.5)
+    kappa = _quad0inf(lambda x: _s(x) * (3.0 * math.log(x) + math.log(th / math.tanh(
+        0.5 * x))) if x > 0 else 0.0) * 6.0 / PI**2
+    kappa_fast = _quad0inf(lambda x: _s(x) * math.tanh(0.5 * x) / x**3 if x > 0 else 0.125)
+    c1 = _quad0inf(lambda x: _s(x) * math.log(x) if x > 0 else 0.0)
+    return {"kappa": kappa, "kappa_fast": kappa_fast, "c1": c1}
+
+
+def tau_min(model: STMModel, T_K) -> np.ndarray:
+    r"""τ_min(T), s: relaxation time of a symmetric TLS (Δ = 0, p = 1) with E = k_B T.
+
+    .. math:: \tau_{min}(T)^{-1} = K(E{=}T, p{=}1) = a T^3\coth(1/2)
+    """
+    T = np.asarray(T_K, dtype=float)
+    return math.tanh(0.5) / (model.rate_coefficient * T**3)
+
+
+def _positive_times(t_s) -> np.ndarray:
+    t = np.asarray(t_s, dtype=float)
+    if np.any(~(t > 0)):
+        raise ValueError("closed forms need t > 0")
+    return t
+
+
+def heat_capacity_closed_form(model: STMModel, T_K: float, t_s) -> np.ndarray:
+    r"""STM C(T,t) for τ_min(T) << t << 1/K(Δ0_min), J m^-3 K^-1 (PHYSICS §7).
+
+    In (E, p = Δ0²/E²) the density is :math:`\bar P_K/(2p\sqrt{1-p})` and K = K_max(E) p,
+    :math:`K_{max}=aE^3\coth(E/2T)`.  For A = K_max t >> 1,
+    :math:`\int_0^1(1-e^{-Ap})\frac{dp}{2p\sqrt{1-p}} = \tfrac12[\ln 4A+\gamma_E] - \frac{1}{4A}+\dots`;
+    averaging over E with the weight s(E/T) gives
+
+    .. math:: C = \frac{\pi^2}{12}\bar P_K k_B T\Big[\ln\frac{4t}{\tau_{min}(T)}
+              + \gamma_E + \kappa\Big],\quad \tau_{min}(T) = \frac{\tanh(1/2)}{aT^3},
+
+    κ = `closed_form_constants()['kappa']` (≈ 1.26).  With P̄ in J^-1 m^-3,
+    :math:`\bar P_K k_B = \bar P k_B^2`.  Neglected terms: `closed_form_validity`.
+    """
+    t = _positive_times(t_s)
+    L = np.log(4.0 * t / tau_min(model, T_K)) + EULER_GAMMA + closed_form_constants()["kappa"]
+    return (PI**2 / 12.0) * model.P_bar_per_K_m3 * K_B * T_K * L
+
+
+def heat_capacity_eq_closed_form(model: STMModel, T_K: float) -> float:
+    r"""C_eq of the uniform-j cut-off model for Δ0_min << T << min(Δ_max, Δ0_max), J m^-3 K^-1.
+
+    The density of states is :math:`g(E) = \bar P_K[\mathrm{arsech}(\Delta_{0,min}/E)-
+    \mathrm{arsech}(\min(1,\Delta_{0,max}/E))]\approx\bar P_K\ln(2E/\Delta_{0,min})`, so
+
+    .. math:: C_{eq} = \bar P_K k_B T\Big[\frac{\pi^2}{6}\ln\frac{2T}{\Delta_{0,min}} + c_1\Big].
+    """
+    d0min = float(delta0_K(model, model.J_hi))
+    c1 = closed_form_constants()["c1"]
+    return model.P_bar_per_K_m3 * K_B * T_K * (PI**2 / 6.0 * math.log(2.0 * T_K / d0min) + c1)
+
+
+def heat_release_closed_form(model: STMModel, T1_K: float, T0_K: float, t_s) -> np.ndarray:
+    r"""STM heat release for τ_min(T0) << t << 1/K(Δ0_min), W m^-3 (PHYSICS §7).
+
+    .. math:: \dot Q = \frac{\pi^2}{24}\bar P_K k_B\frac{T_1^2-T_0^2}{t}
+              = \frac{\pi^2}{24}\bar P k_B^2\frac{T_1^2-T_0^2}{t}
+
+    (P̄_K in K^-1 m^-3, P̄ in J^-1 m^-3, T in K).  From
+    :math:`\int_0^1 \frac{K_{max}p\,e^{-K_{max}pt}}{2p\sqrt{1-p}}dp
+    = \frac{\sqrt{B}F(\sqrt B)}{t}\to\frac{1}{2t}(1+\frac{1}{2B}+\dots)`, B = K_max t,
+    F Dawson's function, and :math:`\int_0^\infty E[n_{eq}(T_1)-n_{eq}(T_0)]dE
+    = \frac{\pi^2}{12}(T_1^2-T_0^2)`.
+    """
+    t = _positive_times(t_s)
+    return (PI**2 / 24.0) * model.P_bar_per_K_m3 * K_B * (T1_K**2 - T0_K**2) / t
+
+
+# ----------------------------------------------------------------------------- validity
+@dataclass(frozen=True)
+class ClosedFormValidity:
+    """Relative size of the terms a closed form neglects (arrays shaped like t).
+
+    ``predicted`` ≈ quadrature/closed − 1 to first order (fast + slow);
+    ``bound`` = |fast| + |slow| + cutoff + j_deviation.
+
+    fast : finite-rate correction, ∝ τ_min/t (from the 1/(4A) or 1/(2B) term).
+    slow : TLSs missing beyond J_hi (p < p_min), ∝ K(Δ0_min) t.
+    cutoff : weight of E > min(Δ_max, Δ0(J_lo)) (Δ_max and J_lo cut-offs), an upper bound.
+    j_deviation : max |j − 1| on the support (closed forms assume the uniform STM).
+    """
+
+    fast: np.ndarray
+    slow: np.ndarray
+    cutoff: np.ndarray
+    j_deviation: float
+
+    @property
+    def predicted(self) -> np.ndarray:
+        return self.fast + self.slow
+
+    @property
+    def bound(self) -> np.ndarray:
+        return np.abs(self.fast) + np.abs(self.slow) + self.cutoff + self.j_deviation
+
+    def valid(self, tol: float = 1e-3) -> np.ndarray:
+        return self.bound < tol
+
+
+def _ein(z: np.ndarray) -> np.ndarray:
+    """Ein(z) = ∫_0^z (1 − e^{−s})/s ds, z >= 0 (series below 1, E1 above)."""
+    z = np.asarray(z, dtype=float)
+    zs = np.minimum(z, 1.0)
+    series, term = np.zeros_like(zs), np.ones_like(zs)
+    for k in range(1, 25):
+        term = term * (-zs) / k
+        series -= term / k
+    big = np.maximum(z, 1.0)
+    return np.where(z < 1.0, series, special.exp1(big) + np.log(big) + EULER_GAMMA)
+
+
+def _qv(f: Callable, a: float, b: float) -> np.ndarray:
+    if not b > a:
+        return np.asarray(f(a)) * 0.0
+    return integrate.quad_vec(f, a, b, epsabs=0.0, epsrel=1e-8, limit=400)[0]
+
+
+def closed_form_validity(model: STMModel, observable: str, t_s=None, *, T_K: float = None,
+                         T1_K: float = None, T0_K: float = None) -> ClosedFormValidity:
+    """Neglected-term sizes of a closed form; ``observable`` in {"heat_capacity",
+    "heat_release", "heat_capacity_eq"} (T_K for the first and last, T1_K and T0_K for
+    heat_release).  The closed form holds where ``bound`` << 1; see `ClosedFormValidity`.
+    """
+    a = model.rate_coefficient
+    d0min, d0max = float(delta0_K(model, model.J_hi)), float(delta0_K(model, model.J_lo))
+    E_cut = min(model.delta_max_K, d0max)
+    Js = np.linspace(model.J_lo, model.J_hi, 2001)
+    jdev = float(np.max(np.abs(np.asarray(model.J_pdf(Js), dtype=float) - 1.0)))
+    cst = closed_form_constants()
+    if observable == "heat_capacity_eq":
+        D = PI**2 / 6.0 * math.log(2.0 * T_K / d0min) + cst["c1"]
+        slow = -(d0min / T_K) ** 2 / 8.0 / D
+        xc = E_cut / T_K
+        cut = _qv(lambda x: _s(x) * abs(math.log(2.0 * x * T_K / d0min)), xc, max(xc, 800.0))
+        z = np.zeros(())
+        return ClosedFormValidity(z, np.asarray(slow), np.asarray(abs(cut / D)), jdev)
+    t = _positive_times(t_s).astype(float)
+    if observable == "heat_capacity":
+        T = T_K
+        L = np.log(4.0 * t / tau_min(model, T)) + EULER_GAMMA + cst["kappa"]
+        Lpos = np.where(L > 0, L, np.nan)
+        fast = -(3.0 / PI**2) * cst["kappa_fast"] / (a * T**3 * t) / Lpos
+        slow_int = _qv(lambda x: _s(x) * _ein(a * d0min**2 * T * t * x / math.tanh(0.5 * x)),
+                       1e-300, 60.0)
+        slow = -(6.0 / PI**2) * slow_int / Lpos
+        xc = E_cut / T
+        cut = _qv(lambda x: _s(x) * np.abs(np.log(4.0 * a * T**3 * t * x**3 / math.tanh(
+            0.5 * x)) + EULER_GAMMA), xc, max(xc, 800.0)) * (6.0 / PI**2) / np.abs(Lpos)
+        fix = lambda v: np.where(np.isnan(v), np.inf, v)  # noqa: E731  L <= 0: no regime
+        return ClosedFormValidity(fix(fast), fix(slow), fix(cut), jdev)
+    if observable == "heat_release":
+        norm = PI**2 / 12.0 * (T1_K**2 - T0_K**2)
+
+        def w(E):  # E [n_eq(T1) − n_eq(T0)]
+            return float(E * _occupation_difference(np.float64(E), T1_K, T0_K))
+        top = 60.0 * max(T1_K, T0_K)
+        fast_int = integrate.quad(lambda E: w(E) * math.tanh(E / (2 * T0_K)) / (2 * a * E**3)
+                                  if E > 0 else 0.0, 0.0, top, epsrel=1e-10, limit=400)[0]
+        fast = fast_int / t / norm
+        slow = -_qv(lambda E: w(E) * -np.expm1(-a * d0min**2 * E / math.tanh(
+            E / (2 * T0_K)) * t), 1e-300, top) / norm
+        cut = abs(integrate.quad(w, E_cut, max(E_cut, top), limit=400)[0] / norm) if \
+            E_cut < top else 0.0
+        return ClosedFormValidity(fast, slow, np.full(t.shape, cut), jdev)
+    raise ValueError(f"observable must be heat_capacity, heat_release or heat_capacity_eq "
+                     f"(got {observable!r})")
