@@ -42,8 +42,10 @@ class RelaxationSums:
             raise ValueError(f"G must have shape ({self.n_series}, {K.shape[0]}), got {G.shape}")
         if not np.all(K >= 0.0):
             raise ValueError("rates K must be >= 0 and not NaN")
-        _k.accumulate(np.ascontiguousarray(K, dtype=np.float64), G, self._centres,
-                      self._mu, self._counts)
+        bins = np.empty(K.shape[0], dtype=np.int64)
+        u = np.empty(K.shape[0])
+        _k.assign_bins(np.ascontiguousarray(K, dtype=np.float64), self._centres, bins, u)
+        _k.accumulate(bins, u, G, self._mu, self._counts)
 
     def total(self, series: int) -> float:
         """Σ g_s (the t -> ∞ limit of the ``relaxed`` sum)."""

@@ -53,7 +53,14 @@ def _bin_of(k, centres):
 
 
 @njit(cache=True, parallel=True)
-def accumulate(K, G, centres, mu, counts):
+def assign_bins(K, centres, bins, u):
+    """Bin index and u = K/K_c − 1 (u = K in the underflow bin) of every TLS."""
+    for i in prange(K.shape[0]):
+        bins[i], u[i] = _bin_of(K[i], centres)
+
+
+@njit(cache=True, parallel=True)
+def accumulate(bins, u, G, mu, counts):
     """mu[s, b, j] += Σ_{i in b} G[s, i] u_i^j ;  counts[b] += #TLS in b.
 
     Serial over TLSs inside each series (parallel over series), so the sums do
@@ -61,32 +68,35 @@ def accumulate(K, G, centres, mu, counts):
     """
     n_series = G.shape[0]
     for s in prange(n_series + 1):
-        for i in range(K.shape[0]):
-            b, u = _bin_of(K[i], centres)
-            if s == n_series:
-                counts[b] += 1
-                continue
+        if s == n_series:
+            for i in range(bins.shape[0]):
+                counts[bins[i]] += 1
+            continue
+        for i in range(bins.shape[0]):
+            b = bins[i]
+            ui = u[i]
             p = G[s, i]
             for j in range(ORDER + 1):
                 mu[s, b, j] += p
-                p *= u
+                p *= ui
 
 
 @njit(cache=True)
-def _derivative(kind, j, x):
-    """d^j F / dx^j at x for the four kinds, written without cancellation."""
-    e = math.exp(-x)
+def _derivative(kind, j, x, e, r):
+    """d^j F / dx^j at x for the four kinds, written without cancellation.
+
+    ``e`` = e^{−x} and ``r`` = 1 − e^{−x} = −expm1(−x), computed once per bin.
+    """
     sign = 1.0 if j % 2 == 0 else -1.0
     if kind == RELAXED:
         if j == 0:
-            return -math.expm1(-x)
+            return r
         return -sign * e
     if kind == RELAXED_SQ:
         if j == 0:
-            r = math.expm1(-x)
             return r * r
         if j == 1:
-            return 2.0 * e * (-math.expm1(-x))
+            return 2.0 * e * r
         return -sign * e * (2.0 - 2.0 ** j * e)
     if kind == FLUX:
         return sign * (x - j) * e
@@ -126,10 +136,12 @@ def evaluate(mu, counts, centres, times, kind, out):
             if x_c > X_FULL:
                 total += _limit(kind) * mu[b, 0]
                 continue
+            e = math.exp(-x_c)
+            r = -math.expm1(-x_c)
             acc = 0.0
             c = 1.0                # scale^j / j!
             for j in range(order + 1):
-                acc += _derivative(kind, j, x_c) * c * mu[b, j]
+                acc += _derivative(kind, j, x_c, e, r) * c * mu[b, j]
                 c *= scale / (j + 1)
             total += acc
         out[k] = total
