@@ -38,12 +38,10 @@ def _reference(spec, protocol, times, i):
         up, down = float(r.k_up[0]), float(r.k_down[0])
         sel = (times >= t0) & (times < t1)
         sol = solve_ivp(lambda t, y: [up * (1 - y[0]) - down * y[0]], (t0, t1), [n],
-                        method="Radau", rtol=1e-11, atol=1e-14, t_eval=times[sel],
-                        jac=lambda t, y: [[-(up + down)]])
-        out[sel] = sol.y[0]
-        n = solve_ivp(lambda t, y: [up * (1 - y[0]) - down * y[0]], (t0, t1), [n],
-                      method="Radau", rtol=1e-11, atol=1e-14,
-                      jac=lambda t, y: [[-(up + down)]]).y[0, -1]
+                        method="Radau", rtol=1e-11, atol=1e-14,
+                        t_eval=np.append(times[sel], t1), jac=lambda t, y: [[-(up + down)]])
+        out[sel] = sol.y[0, :-1]
+        n = sol.y[0, -1]
         t0 = t1
     return out
 
