@@ -63,3 +63,41 @@ def test_observables_table_has_the_documented_columns(base_table):
         assert df[col].dtype.kind == kind
     assert set(df["observable"]) == {"C", "C_step", "C_eq", "U"}
     assert np.all(np.isfinite(df["value"])) and np.all(df["stderr"] >= 0)
+
+
+def test_interrupted_write_leaves_no_partial_files(base_table, tmp_path, monkeypatch):
+    import tlsmc.results as results_mod
+    base_table["comparison"]["analytic"] = True
+    res = tlsmc.run(tlsmc.parse_scenario(base_table))
+    calls = []
+    real = results_mod._write_parquet
+
+    def failing(df, path, meta):
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real(df, path, meta)
+
+    monkeypatch.setattr(results_mod, "_write_parquet", failing)
+    try:
+        res.write(tmp_path / "run")
+    except KeyboardInterrupt:
+        pass
+    assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_history_evolution_is_thread_count_independent(base_table):
+    base_table["measurement"] = [{"kind": "temperature_history", "T_initial_K": 0.2,
+                                  "starts_s": [0.0, 1e-3, 10.0], "temperatures_K": [1.0, 0.1, 0.5],
+                                  "times": {"start_s": 1e-6, "stop_s": 1e4, "num": 13}}]
+    base_table["run"]["n_tls"] = 2 * 65536 + 5
+    ref = _run(base_table)
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        single = _run(base_table)
+    finally:
+        numba.set_num_threads(old)
+    pd.testing.assert_frame_equal(single, ref)
+    assert set(ref["observable"]) == {"U", "Qdot"}
