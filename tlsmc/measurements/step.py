@@ -1,0 +1,154 @@
+"""Step measurements: heat capacity after a small step, heat release after a quench.
+
+After the step the temperature is constant, so every observable is a sum
+Σ g F(K t) evaluated exactly by :class:`tlsmc.relaxation.RelaxationSums`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import param, require
+from ..relaxation import RelaxationSums
+from ..thermal import n_eq, occupation_and_derivative
+from ..units import K_B
+from .common import TimeGrid, check_temperatures, make_rows, standard_error
+
+__all__ = ["HeatCapacity", "HeatRelease"]
+
+
+@dataclass(frozen=True, slots=True)
+class HeatCapacity:
+    """Heat capacity after a small step T -> T + δT at t = 0 (PHYSICS §6).
+
+    * ``C``: δT -> 0 limit, C(T,t) = Σ w E ∂n_eq/∂T (1 − e^{−K(T) t}) (k_B restored);
+    * ``C_step``: finite step δT = step_fraction·T, [U(t) − U(0)]/δT with the
+      rates at T + δT;
+    * ``C_eq``: equilibrium Σ w E ∂n_eq/∂T (reported at t = inf);
+    * ``U``: TLS energy U(t) = Σ w E n(t) after the finite step.
+    """
+
+    temperatures_K: tuple[float, ...] = param(unit="K")
+    times: TimeGrid = param()
+    step_fraction: float = param(0.01, gt=0, le=0.5, doc="δT / T of the finite step")
+    observables: tuple[str, ...] = param(("C", "C_step", "C_eq", "U"),
+                                         choices=("C", "C_step", "C_eq", "U"))
+
+    def validate(self, prefix: str) -> None:
+        check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
+        for i, name in enumerate(self.observables):
+            require(name in ("C", "C_step", "C_eq", "U"),
+                    f"{prefix}.observables[{i}] must be one of C, C_step, C_eq, U (got {name!r})")
+
+    def start(self, n_total: int) -> "_HeatCapacityAcc":
+        return _HeatCapacityAcc(self, n_total)
+
+
+class _HeatCapacityAcc:
+    def __init__(self, cfg: HeatCapacity, n_total: int):
+        self.cfg, self.n = cfg, n_total
+        T = cfg.temperatures_K
+        self.linear = [RelaxationSums(2) for _ in T]     # K(T): g, g²
+        self.step = [RelaxationSums(3) for _ in T]       # K(T+δT): h, h², 2 a n_T a Δn
+        self.plain = np.zeros((len(T), 2))                # Σ a n_T, Σ (a n_T)²
+
+    def add(self, spectrum, weight, rates_at) -> None:
+        a = K_B * weight * spectrum.E_K
+        for j, T in enumerate(self.cfg.temperatures_K):
+            dT = self.cfg.step_fraction * T
+            n_T, dndT = occupation_and_derivative(spectrum.E_K, T)
+            g = a * dndT
+            self.linear[j].add(rates_at(T).K, np.stack([g, g * g]))
+            dn = n_eq(spectrum.E_K, T + dT) - n_T
+            h = a * dn / dT
+            self.step[j].add(rates_at(T + dT).K, np.stack([h, h * h, 2.0 * (a * n_T) * (a * dn)]))
+            self.plain[j] += [(a * n_T).sum(), ((a * n_T) ** 2).sum()]
+
+    def rows(self) -> list[dict]:
+        out: list[dict] = []
+        t = self.cfg.times.values()
+        want = set(self.cfg.observables)
+        for j, T in enumerate(self.cfg.temperatures_K):
+            dT = self.cfg.step_fraction * T
+            lin, stp = self.linear[j], self.step[j]
+            if "C" in want:
+                out += make_rows("C", T, t, lin.evaluate(0, "relaxed", t),
+                             standard_error(lin.evaluate(0, "relaxed", t),
+                                            lin.evaluate(1, "relaxed_sq", t), self.n))
+            if "C_eq" in want:
+                out += make_rows("C_eq", T, [math.inf], [lin.total(0)],
+                             standard_error([lin.total(0)], [lin.total(1)], self.n))
+            c_step = stp.evaluate(0, "relaxed", t)
+            if "C_step" in want:
+                out += make_rows("C_step", T, t, c_step,
+                             standard_error(c_step, stp.evaluate(1, "relaxed_sq", t), self.n),
+                             step_K=dT)
+            if "U" in want:
+                u0, u0_sq = self.plain[j]
+                value = u0 + dT * c_step
+                second = (u0_sq + stp.evaluate(2, "relaxed", t)
+                          + dT * dT * stp.evaluate(1, "relaxed_sq", t))
+                out += make_rows("U", T, t, value, standard_error(value, second, self.n), step_K=dT)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class HeatRelease:
+    """Heat release after cooling T1 -> T0 at t = 0 (PHYSICS §6, §8).
+
+    Occupations start at n_eq(T1); rates are those at the bath temperature T0.
+    ``Qdot`` = −dU/dt = Σ w E (n(0) − n_eq(T0)) K e^{−K t} (exact derivative);
+    ``U`` = Σ w E n(t).  Rows carry ``T_K`` = T0 and ``T1_K``.
+    """
+
+    T0_K: float = param(unit="K", gt=0, doc="bath temperature after the quench")
+    T1_K: tuple[float, ...] = param(unit="K", doc="temperatures before the quench")
+    times: TimeGrid = param()
+    observables: tuple[str, ...] = param(("Qdot", "U"), choices=("Qdot", "U"))
+
+    def validate(self, prefix: str) -> None:
+        check_temperatures(self.T1_K, f"{prefix}.T1_K")
+        for i, T1 in enumerate(self.T1_K):
+            require(T1 != self.T0_K, f"{prefix}.T1_K[{i}] must differ from {prefix}.T0_K "
+                                     f"(got {T1:g} == {self.T0_K:g})")
+
+    def start(self, n_total: int) -> "_HeatReleaseAcc":
+        return _HeatReleaseAcc(self, n_total)
+
+
+class _HeatReleaseAcc:
+    def __init__(self, cfg: HeatRelease, n_total: int):
+        self.cfg, self.n = cfg, n_total
+        self.sums = [RelaxationSums(3) for _ in cfg.T1_K]   # d, d², a n1 d
+        self.plain = np.zeros((len(cfg.T1_K), 2))            # Σ a n1, Σ (a n1)²
+
+    def add(self, spectrum, weight, rates_at) -> None:
+        a = K_B * weight * spectrum.E_K
+        K0 = rates_at(self.cfg.T0_K).K
+        n0 = n_eq(spectrum.E_K, self.cfg.T0_K)
+        for j, T1 in enumerate(self.cfg.T1_K):
+            n1 = n_eq(spectrum.E_K, T1)
+            d = a * (n1 - n0)
+            self.sums[j].add(K0, np.stack([d, d * d, a * n1 * d]))
+            self.plain[j] += [(a * n1).sum(), ((a * n1) ** 2).sum()]
+
+    def rows(self) -> list[dict]:
+        out: list[dict] = []
+        t = self.cfg.times.values()
+        T0 = self.cfg.T0_K
+        for j, T1 in enumerate(self.cfg.T1_K):
+            s = self.sums[j]
+            if "Qdot" in self.cfg.observables:
+                q = s.evaluate(0, "flux", t) / t
+                q2 = s.evaluate(1, "flux_sq", t) / t**2
+                out += make_rows("Qdot", T0, t, q, standard_error(q, q2, self.n), T1_K=T1)
+            if "U" in self.cfg.observables:
+                u1, u1_sq = self.plain[j]
+                value = u1 - s.evaluate(0, "relaxed", t)
+                second = u1_sq - 2.0 * s.evaluate(2, "relaxed", t) + s.evaluate(1, "relaxed_sq", t)
+                out += make_rows("U", T0, t, value, standard_error(value, second, self.n), T1_K=T1)
+        return out
+
+
