@@ -79,7 +79,7 @@ def run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None
     cfg = scenario.run
     entropy = seed_entropy(cfg.seed)
     chunks = plan_chunks(cfg.n_tls, cfg.chunk_size)
-    accumulators = [m.start(cfg.n_tls) for m in scenario.measurement]
+    accumulators = [m.start(cfg.n_tls, scenario) for m in scenario.measurement]
     timer = _StageTimer()
     wall = time.perf_counter()
     for chunk in tqdm(chunks, disable=not progress, desc=cfg.name, unit="chunk"):

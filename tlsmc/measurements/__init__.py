@@ -1,7 +1,7 @@
 """Measurements: what a scenario asks for, accumulated chunk by chunk (PHYSICS §6).
 
 Each measurement kind is a frozen config dataclass (its ``[[measurement]]``
-table) whose ``start(n_total)`` returns an accumulator with
+table) whose ``start(n_total, scenario)`` returns an accumulator with
 
 * ``add(spectrum, weight, rates_at)`` — one chunk: ``weight`` (N,) in m^-3,
   ``rates_at(T_K) -> RateSet``;

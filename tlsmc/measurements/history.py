@@ -41,7 +41,7 @@ class TemperatureHistory:
                     f"{prefix}.starts_s must increase strictly (starts_s[{i}] = "
                     f"{self.starts_s[i]:g} <= {self.starts_s[i - 1]:g})")
 
-    def start(self, n_total: int) -> "_HistoryAcc":
+    def start(self, n_total: int, scenario=None) -> "_HistoryAcc":
         return _HistoryAcc(self, n_total)
 
 

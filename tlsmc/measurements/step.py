@@ -42,7 +42,7 @@ class HeatCapacity:
             require(name in ("C", "C_step", "C_eq", "U"),
                     f"{prefix}.observables[{i}] must be one of C, C_step, C_eq, U (got {name!r})")
 
-    def start(self, n_total: int) -> "_HeatCapacityAcc":
+    def start(self, n_total: int, scenario=None) -> "_HeatCapacityAcc":
         return _HeatCapacityAcc(self, n_total)
 
 
@@ -114,7 +114,7 @@ class HeatRelease:
             require(T1 != self.T0_K, f"{prefix}.T1_K[{i}] must differ from {prefix}.T0_K "
                                      f"(got {T1:g} == {self.T0_K:g})")
 
-    def start(self, n_total: int) -> "_HeatReleaseAcc":
+    def start(self, n_total: int, scenario=None) -> "_HeatReleaseAcc":
         return _HeatReleaseAcc(self, n_total)
 
 
