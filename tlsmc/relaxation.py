@@ -4,9 +4,9 @@ After a step to a constant temperature every TLS relaxes as e^{−K t}
 (PHYSICS §5), so every step observable is a sum
 
 .. math:: S(t) = \\sum_i g_i\\, F(K_i t),\\qquad
-          F \\in \\{1 - e^{-x},\\ (1 - e^{-x})^2,\\ x e^{-x},\\ x^2 e^{-2x}\\}
+          F \\in \\{1 - e^{-x},\\ (1 - e^{-x})^2,\\ x e^{-x},\\ x^2 e^{-2x},\\ (1 - e^{-x}) x e^{-x}\\}
 
-(the squares give the standard errors).  :class:`RelaxationSums` accumulates
+(the squares and the product give the standard errors).  :class:`RelaxationSums` accumulates
 log-rate moments chunk by chunk (memory independent of N and of the number of
 times) and evaluates S at any t afterwards; see
 :mod:`tlsmc._kernels.relaxation` for the method.  Accuracy: relative error
@@ -53,7 +53,7 @@ class RelaxationSums:
 
     def evaluate(self, series: int, kind: str, times_s: np.ndarray) -> np.ndarray:
         """S(t) = Σ g_s F_kind(K t) at ``times_s`` (finite, > 0), kind in
-        'relaxed', 'relaxed_sq', 'flux', 'flux_sq'."""
+        'relaxed', 'relaxed_sq', 'flux', 'flux_sq', 'relaxed_flux'."""
         times = np.ascontiguousarray(times_s, dtype=np.float64)
         if not (np.all(np.isfinite(times)) and np.all(times > 0.0)):
             raise ValueError("times must be finite and > 0 s")

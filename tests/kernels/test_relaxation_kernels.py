@@ -7,7 +7,7 @@ import pytest
 
 from tlsmc.relaxation import RelaxationSums, relaxation_sum_direct
 
-KINDS = ["relaxed", "relaxed_sq", "flux", "flux_sq"]
+KINDS = ["relaxed", "relaxed_sq", "flux", "flux_sq", "relaxed_flux"]
 
 
 @pytest.fixture(scope="module")

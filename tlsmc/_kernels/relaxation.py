@@ -29,7 +29,9 @@ RELAXED = 0      # F = 1 − e^{−x}
 RELAXED_SQ = 1   # F = (1 − e^{−x})²
 FLUX = 2         # F = x e^{−x}
 FLUX_SQ = 3      # F = x² e^{−2x}
-KINDS = {"relaxed": RELAXED, "relaxed_sq": RELAXED_SQ, "flux": FLUX, "flux_sq": FLUX_SQ}
+RELAXED_FLUX = 4  # F = (1 − e^{−x}) x e^{−x}
+KINDS = {"relaxed": RELAXED, "relaxed_sq": RELAXED_SQ, "flux": FLUX, "flux_sq": FLUX_SQ,
+         "relaxed_flux": RELAXED_FLUX}
 
 
 def bin_centres() -> np.ndarray:
@@ -83,7 +85,7 @@ def accumulate(bins, u, G, mu, counts):
 
 @njit(cache=True)
 def _derivative(kind, j, x, e, r):
-    """d^j F / dx^j at x for the four kinds, written without cancellation.
+    """d^j F / dx^j at x for the five kinds, written without cancellation.
 
     ``e`` = e^{−x} and ``r`` = 1 − e^{−x} = −expm1(−x), computed once per bin.
     """
@@ -100,6 +102,11 @@ def _derivative(kind, j, x, e, r):
         return -sign * e * (2.0 - 2.0 ** j * e)
     if kind == FLUX:
         return sign * (x - j) * e
+    if kind == RELAXED_FLUX:
+        # x e^{−x} − x e^{−2x}: d^j = (−1)^j [e^{−x}(x − j) − 2^j e^{−2x}(x − j/2)]
+        if j == 0:
+            return x * e * r
+        return sign * (e * (x - j) - 2.0 ** j * e * e * (x - 0.5 * j))
     # FLUX_SQ: d^j[x² e^{−2x}] = (−2)^j e^{−2x} (x² − j x + j(j−1)/4)
     return sign * 2.0 ** j * e * e * (x * x - j * x + 0.25 * j * (j - 1))
 
@@ -109,7 +116,7 @@ def _limit(kind):
     """F(x -> inf)."""
     if kind == RELAXED or kind == RELAXED_SQ:
         return 1.0
-    return 0.0
+    return 0.0  # FLUX, FLUX_SQ, RELAXED_FLUX
 
 
 @njit(cache=True, parallel=True)
@@ -161,6 +168,8 @@ def direct(K, g, times, kind, out):
                 f = math.expm1(-x) ** 2
             elif kind == FLUX:
                 f = x * math.exp(-x)
+            elif kind == RELAXED_FLUX:
+                f = -math.expm1(-x) * x * math.exp(-x)
             else:
                 f = x * x * math.exp(-2.0 * x)
             total += g[i] * f

@@ -9,7 +9,7 @@ from ..config import param, require
 
 __all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows"]
 
-UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1",
+UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1", "C_tf": "J m^-3 K^-1",
          "Qdot": "W m^-3"}
 
 
