@@ -17,7 +17,8 @@ relative density (1 for the standard model).  One-phonon rate (PHYSICS §4.1):
 :math:`K = a\,\Delta_0^2 E \coth(E/2T)`, :math:`n_{eq}=1/(e^{E/T}+1)`.
 
 Quadrature: composite Gauss–Legendre on a tensor grid, J0 panels of width <= ``panel_J``
-split at the support ends and the kinks of j; Δ panels graded geometrically from
+(the step 1 − exp(−Kt) is a double exponential in J0 of width ~1) split at the support
+ends and the kinks of j and graded toward them; Δ panels graded geometrically from
 ``delta_floor_T * T_min`` (resolves every Δ0 scale, since the integrand depends on Δ only
 through :math:`\sqrt{\Delta^2+\Delta_0^2}`), width-capped at ``delta_width_T * T`` while
 :math:`\Delta < \mathrm{delta\_span\_T}\cdot T`, then geometric up to Δ_max.  Grid points
@@ -107,18 +108,20 @@ class QuadratureOptions:
     """Node counts and panel layout of the tensor Gauss–Legendre rule."""
 
     nodes_J: int = 10
-    nodes_delta: int = 10
+    nodes_delta: int = 8
     panel_J: float = 1.0
-    delta_ratio: float = 1.5
-    delta_width_T: float = 1.0
+    J_grading: int = 5
+    delta_ratio: float = 2.0
+    delta_width_T: float = 2.0
     delta_span_T: float = 60.0
-    delta_floor_T: float = 1e-7
+    delta_floor_T: float = 1e-6
     drop_rel: float = 1e-22
     block: int = 1 << 19
 
     def __post_init__(self) -> None:
-        if self.nodes_J < 2 or self.nodes_delta < 2:
-            raise ValueError("QuadratureOptions.nodes_J and nodes_delta must be >= 2")
+        if self.nodes_J < 2 or self.nodes_delta < 2 or self.J_grading < 0:
+            raise ValueError("QuadratureOptions.nodes_J and nodes_delta must be >= 2, "
+                             "J_grading >= 0")
         if not (0 < self.panel_J and 1 < self.delta_ratio and 0 < self.delta_width_T
                 and 0 < self.delta_floor_T < 1 and 0 <= self.drop_rel < 1e-12):
             raise ValueError(f"QuadratureOptions out of range: {self}")
@@ -153,8 +156,9 @@ def delta0_K(model: STMModel, J0) -> np.ndarray:
 
 
 def _coth(x: np.ndarray) -> np.ndarray:
-    # 1/tanh; tanh saturates to 1 without overflow for any large x, and x > 0 here.
-    return 1.0 / np.tanh(np.minimum(x, 350.0))
+    # 1/tanh: tanh saturates to exactly 1 (no overflow, no warning) for x >~ 19, which is
+    # the large-argument guard; x = E/2T > 0 here since E >= Δ0_min > 0.
+    return 1.0 / np.tanh(x)
 
 
 def relaxation_rate(model: STMModel, E_K, delta0_sq_K2, T_K: float) -> np.ndarray:
@@ -169,13 +173,16 @@ def occupation(E_K, T_K: float) -> np.ndarray:
 
 
 def _occupation_difference(E, T_new: float, T_old: float) -> np.ndarray:
-    """n_eq(E, T_new) − n_eq(E, T_old) without cancellation or overflow."""
-    x_new, x_old = E / T_new, E / T_old
-    d = E * ((T_old - T_new) / (T_new * T_old))           # x_new − x_old, no cancellation
-    n_new, n_old = special.expit(-x_new), special.expit(-x_old)
-    up = -np.expm1(np.minimum(d, 0.0)) * n_new * special.expit(x_old)
-    down = np.expm1(np.minimum(-d, 0.0)) * n_old * special.expit(x_new)
-    return np.where(d <= 0.0, up, down)
+    """n_eq(E, T_new) − n_eq(E, T_old) without cancellation or overflow.
+
+    With x = E/T and d = x_new − x_old = E (T_old − T_new)/(T_new T_old) (exact, no
+    cancellation): σ(−x_new) − σ(−x_old) = −expm1(d) σ(−x_new) σ(x_old); for d > 0 the
+    mirror form keeps expm1's argument <= 0.  The sign of d is that of T_old − T_new.
+    """
+    c = (T_old - T_new) / (T_new * T_old)
+    if c <= 0.0:        # warming: n_new >= n_old
+        return -np.expm1(E * c) * special.expit(-E / T_new) * special.expit(E / T_old)
+    return np.expm1(-E * c) * special.expit(-E / T_old) * special.expit(E / T_new)
 
 
 def _schottky(x: np.ndarray) -> np.ndarray:
@@ -192,12 +199,18 @@ def _gl_panels(breaks: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _J_breaks(model: STMModel, opts: QuadratureOptions) -> np.ndarray:
+    """Uniform panels <= panel_J between the support ends and kinks, the panel next to each
+    of them halved ``J_grading`` times (resolves boundary layers of j, e.g. a peak of
+    width ~panel_J/2^J_grading just above a structural limit)."""
     pts = np.array([model.J_lo, *model.J_kinks, model.J_hi])
     out = [pts[:1]]
-    for a, b in zip(pts[:-1], pts[1:]):
+    for a, b in zip(pts[:-1], pts[1:], strict=True):
         m = max(1, math.ceil((b - a) / opts.panel_J - 1e-12))
-        out.append(np.linspace(a, b, m + 1)[1:])
-    return np.concatenate(out)
+        h = (b - a) / m
+        g = h * 0.5 ** np.arange(opts.J_grading, 0, -1)
+        inner = np.linspace(a, b, m + 1)[1:-1]
+        out.append(np.concatenate([a + g, inner, (b - g)[::-1], [b]]))
+    return np.unique(np.concatenate(out))
 
 
 def _delta_breaks(delta_max: float, temps: tuple[float, ...],
@@ -214,11 +227,11 @@ def _delta_breaks(delta_max: float, temps: tuple[float, ...],
 
 
 def _collect(model: STMModel, temps: tuple[float, ...], opts: QuadratureOptions,
-             terms: Callable) -> tuple[np.ndarray, ...]:
-    """Evaluate ``terms(E, Δ0², W) -> (F, K, ...)`` on the grid, J-block by J-block.
+             terms: Callable) -> tuple[np.ndarray, np.ndarray, float]:
+    """Evaluate ``terms(E, Δ0², W) -> (F, K[, G])`` on the grid, J-block by J-block.
 
     W is the quadrature weight times the density (P̄_K/2) j(J0) (number per m³ per node).
-    Returns flat arrays with negligible-F entries dropped.
+    Returns flat F and K with negligible-F entries dropped, and ΣG over the whole grid.
     """
     for T in temps:
         if not (math.isfinite(T) and T > 0):
@@ -230,18 +243,20 @@ def _collect(model: STMModel, temps: tuple[float, ...], opts: QuadratureOptions,
     cJ = 0.5 * model.P_bar_per_K_m3 * wJ * jv
     Dn, wD = _gl_panels(_delta_breaks(model.delta_max_K, temps, opts), opts.nodes_delta)
     rows = max(1, opts.block // Dn.size)
-    parts = []
+    Fs, Ks, extra = [], [], 0.0
     for i in range(0, Jn.size, rows):
         d0sq = (model.hbar_omega0_K**2 * np.exp(-Jn[i:i + rows]))[:, None]
         E = np.sqrt(Dn[None, :] ** 2 + d0sq)
         W = cJ[i:i + rows, None] * wD[None, :]
-        out = terms(E, d0sq, W)
-        keep = out[0] != 0.0
-        parts.append([np.asarray(o)[keep] for o in out])
-    cols = [np.concatenate(c) for c in zip(*parts)]
-    scale = np.sum(np.abs(cols[0]))
-    keep = np.abs(cols[0]) > opts.drop_rel * scale
-    return tuple(c[keep] for c in cols)
+        F, K, *G = terms(E, d0sq, W)
+        extra += float(np.sum(G[0])) if G else 0.0
+        if F is not None:
+            keep = F != 0.0
+            Fs.append(F[keep])
+            Ks.append(np.broadcast_to(K, F.shape)[keep])
+    F, K = (np.concatenate(Fs), np.concatenate(Ks)) if Fs else (np.zeros(0), np.zeros(0))
+    keep = np.abs(F) > opts.drop_rel * np.sum(np.abs(F))
+    return F[keep], K[keep], extra
 
 
 def _times(t_s) -> tuple[np.ndarray, tuple]:
@@ -254,9 +269,10 @@ def _times(t_s) -> tuple[np.ndarray, tuple]:
 def _relaxed_sum(F: np.ndarray, K: np.ndarray, t_s) -> np.ndarray:
     """Σ F (1 − exp(−K t)) for each t."""
     t, shape = _times(t_s)
-    out = np.empty(t.size)
+    out, buf = np.empty(t.size), np.empty_like(K)
     for k, tk in enumerate(t):
-        out[k] = F @ -np.expm1(-(K * tk))
+        np.multiply(K, -tk, out=buf)
+        out[k] = -(F @ np.expm1(buf, out=buf))
     return out.reshape(shape)
 
 
@@ -271,16 +287,16 @@ def heat_capacity(model: STMModel, T_K: float, t_s,
     """
     def terms(E, d0sq, W):
         return K_B * W * _schottky(E / T_K), relaxation_rate(model, E, d0sq, T_K)
-    F, K = _collect(model, (T_K,), opts, terms)
+    F, K, _ = _collect(model, (T_K,), opts, terms)
     return _relaxed_sum(F, K, t_s)
 
 
 def heat_capacity_eq(model: STMModel, T_K: float,
                      opts: QuadratureOptions = _DEFAULT) -> float:
     r"""Equilibrium heat capacity :math:`k_B\sum E\,\partial n_{eq}/\partial T`, J m^-3 K^-1."""
-    F, _ = _collect(model, (T_K,), opts,
-                    lambda E, d0sq, W: (K_B * W * _schottky(E / T_K), E))
-    return float(np.sum(F))
+    _, _, c = _collect(model, (T_K,), opts,
+                       lambda E, d0sq, W: (None, None, K_B * W * _schottky(E / T_K)))
+    return c
 
 
 def _step_terms(model, T_K, dT_K, opts):
@@ -288,9 +304,9 @@ def _step_terms(model, T_K, dT_K, opts):
     if not (T1 > 0 and dT_K != 0):
         raise ValueError(f"need dT != 0 and T + dT > 0 (got T={T_K}, dT={dT_K})")
 
-    def terms(E, d0sq, W):
+    def terms(E, d0sq, W):      # F, K(T + dT), and the energy at T
         F = K_B * W * E * _occupation_difference(E, T1, T_K)
-        return F, relaxation_rate(model, E, d0sq, T1)
+        return F, relaxation_rate(model, E, d0sq, T1), K_B * W * E * occupation(E, T_K)
     return _collect(model, (T_K, T1), opts, terms)
 
 
@@ -301,15 +317,15 @@ def heat_capacity_step(model: STMModel, T_K: float, dT_K: float, t_s,
     .. math:: C = \frac{k_B}{\delta T}\sum E\,[n_{eq}(T+\delta T)-n_{eq}(T)]\,
               (1-e^{-K(T+\delta T)t})
     """
-    F, K = _step_terms(model, T_K, dT_K, opts)
+    F, K, _ = _step_terms(model, T_K, dT_K, opts)
     return _relaxed_sum(F, K, t_s) / dT_K
 
 
 def energy_eq(model: STMModel, T_K: float, opts: QuadratureOptions = _DEFAULT) -> float:
     r"""Equilibrium TLS energy :math:`k_B\sum E\,n_{eq}(E,T)`, J m^-3."""
-    F, _ = _collect(model, (T_K,), opts,
-                    lambda E, d0sq, W: (K_B * W * E * occupation(E, T_K), E))
-    return float(np.sum(F))
+    _, _, u = _collect(model, (T_K,), opts,
+                       lambda E, d0sq, W: (None, None, K_B * W * E * occupation(E, T_K)))
+    return u
 
 
 def energy_after_step(model: STMModel, T_K: float, dT_K: float, t_s,
@@ -318,14 +334,14 @@ def energy_after_step(model: STMModel, T_K: float, dT_K: float, t_s,
 
     .. math:: n(t) = n_{eq}(T+\delta T) + [n_{eq}(T)-n_{eq}(T+\delta T)]e^{-K(T+\delta T)t}
     """
-    F, K = _step_terms(model, T_K, dT_K, opts)
-    return energy_eq(model, T_K, opts) + _relaxed_sum(F, K, t_s)
+    F, K, u0 = _step_terms(model, T_K, dT_K, opts)
+    return u0 + _relaxed_sum(F, K, t_s)
 
 
 def _cooling_terms(model, T1_K, T0_K, opts):
-    def terms(E, d0sq, W):
+    def terms(E, d0sq, W):      # F, K(T0), and the final energy at T0
         F = K_B * W * E * _occupation_difference(E, T1_K, T0_K)
-        return F, relaxation_rate(model, E, d0sq, T0_K)
+        return F, relaxation_rate(model, E, d0sq, T0_K), K_B * W * E * occupation(E, T0_K)
     return _collect(model, (T1_K, T0_K), opts, terms)
 
 
@@ -337,11 +353,13 @@ def heat_release(model: STMModel, T1_K: float, T0_K: float, t_s,
 
     .. math:: \dot Q(t) = k_B\sum E\,[n_{eq}(T_1)-n_{eq}(T_0)]\,K(T_0)\,e^{-K(T_0)t}
     """
-    F, K = _cooling_terms(model, T1_K, T0_K, opts)
+    F, K, _ = _cooling_terms(model, T1_K, T0_K, opts)
     t, shape = _times(t_s)
-    out = np.empty(t.size)
+    out, buf = np.empty(t.size), np.empty_like(K)
+    FK = F * K
     for k, tk in enumerate(t):
-        out[k] = F @ (K * np.exp(-(K * tk)))
+        np.multiply(K, -tk, out=buf)
+        out[k] = FK @ np.exp(buf, out=buf)
     return out.reshape(shape)
 
 
@@ -349,8 +367,8 @@ def energy_after_cooling(model: STMModel, T1_K: float, T0_K: float, t_s,
                          opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
     r"""U(t) after cooling T1 → T0 at t = 0, J m^-3:
     :math:`U_{eq}(T_0) + k_B\sum E\,[n_{eq}(T_1)-n_{eq}(T_0)]\,e^{-K(T_0)t}`."""
-    F, K = _cooling_terms(model, T1_K, T0_K, opts)
-    return energy_eq(model, T0_K, opts) + np.sum(F) - _relaxed_sum(F, K, t_s)
+    F, K, u0 = _cooling_terms(model, T1_K, T0_K, opts)
+    return u0 + np.sum(F) - _relaxed_sum(F, K, t_s)
 
 
 # ----------------------------------------------------------------------------- closed forms
@@ -403,7 +421,8 @@ def heat_capacity_closed_form(model: STMModel, T_K: float, t_s) -> np.ndarray:
 
     In (E, p = Δ0²/E²) the density is :math:`\bar P_K/(2p\sqrt{1-p})` and K = K_max(E) p,
     :math:`K_{max}=aE^3\coth(E/2T)`.  For A = K_max t >> 1,
-    :math:`\int_0^1(1-e^{-Ap})\frac{dp}{2p\sqrt{1-p}} = \tfrac12[\ln 4A+\gamma_E] - \frac{1}{4A}+\dots`;
+    :math:`\int_0^1(1-e^{-Ap})\frac{dp}{2p\sqrt{1-p}}
+    = \tfrac12[\ln 4A+\gamma_E] - \frac{1}{4A}+\dots`;
     averaging over E with the weight s(E/T) gives
 
     .. math:: C = \frac{\pi^2}{12}\bar P_K k_B T\Big[\ln\frac{4t}{\tau_{min}(T)}
@@ -505,11 +524,12 @@ def _qv_log(f: Callable, lo: float, hi: float, scales: tuple[float, ...] = ()) -
     """∫_lo^hi f(E) dE in ln E, one piece per decade-spanning interval between scales."""
     pts = sorted({math.log(lo), math.log(hi), *(math.log(x) for x in scales if lo < x < hi)})
     g = lambda u: f(math.exp(u)) * math.exp(u)  # noqa: E731
-    return sum(_qv(g, u0, u1) for u0, u1 in zip(pts[:-1], pts[1:]))
+    return sum(_qv(g, u0, u1) for u0, u1 in zip(pts[:-1], pts[1:], strict=True))
 
 
-def closed_form_validity(model: STMModel, observable: str, t_s=None, *, T_K: float = None,
-                         T1_K: float = None, T0_K: float = None) -> ClosedFormValidity:
+def closed_form_validity(model: STMModel, observable: str, t_s=None, *,
+                         T_K: float | None = None, T1_K: float | None = None,
+                         T0_K: float | None = None) -> ClosedFormValidity:
     """Neglected-term sizes of a closed form; ``observable`` in {"heat_capacity",
     "heat_release", "heat_capacity_eq"} (T_K for the first and last, T1_K and T0_K for
     heat_release).  The closed form holds where ``bound`` << 1; see `ClosedFormValidity`.
