@@ -16,8 +16,9 @@ s^-1.  ``TFParameters`` holds one parameter set (the TF §3 values are
 ``TFParameters.tf1982()``).
 
 Helpers shared by :mod:`tlsmc.multiphonon` and :mod:`tlsmc.analytic.tf1982`:
-``debye_weight`` / ``debye_density`` (the Debye coupling density of eq. 14) and
-``coth_half`` (the one coth helper).
+``debye_weight`` / ``debye_density`` (the Debye coupling density of eq. 14),
+``coth_half`` and ``n_bose`` (the one coth / Bose-factor helpers: numpy ufuncs
+that numba kernels call too).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import math
 from dataclasses import dataclass, fields
 
 import numpy as np
+from numba import vectorize
 from scipy.special import ive
 
 from .units import ANGSTROM, AMU, HBAR, K_B, PI, kelvin_to_rad_per_s
@@ -32,6 +34,7 @@ from .units import ANGSTROM, AMU, HBAR, K_B, PI, kelvin_to_rad_per_s
 __all__ = [
     "TFParameters",
     "coth_half",
+    "n_bose",
     "debye_weight",
     "debye_density",
     "J1_debye",
@@ -85,7 +88,7 @@ class TFParameters:
             object.__setattr__(self, f.name, float(value))
 
     @classmethod
-    def tf1982(cls) -> "TFParameters":
+    def tf1982(cls) -> TFParameters:
         """TF §3 values: ν = 1e13 s^-1, J' = 200 Å^-1, J'' = 400 Å^-2, M = 60 amu,
         Θ = 150 K, ħΩ = 100 K."""
         return cls(nu_rad_s=1.0e13, J1_per_m=200.0 / ANGSTROM, J2_per_m2=400.0 / ANGSTROM**2,
@@ -132,29 +135,44 @@ class TFParameters:
 
 # ----------------------------------------------------------------------------- helpers
 
+@vectorize(["float64(float64)"], cache=True)
 def coth_half(x):
-    """coth(x/2) for x = E/T in [0, inf] (array or scalar); 1 for x = inf, inf for x = 0.
+    """coth(x/2) for x = E/T in [0, inf] (numpy ufunc; also callable in numba kernels).
 
-    The one coth helper of the TF modules (the numba kernel of
-    :mod:`tlsmc.multiphonon` has the scalar twin).
+    1 for x > 40 (to double precision) and x = inf (T = 0); inf at x = 0.  The one
+    coth helper of the TF modules.
     """
-    x = np.asarray(x, dtype=float)
-    with np.errstate(divide="ignore"):
-        return 1.0 / np.tanh(0.5 * x)
+    if x > 40.0:
+        return 1.0
+    if x == 0.0:
+        return math.inf
+    return 1.0 / math.tanh(0.5 * x)
 
 
+@vectorize(["float64(float64)"], cache=True)
+def n_bose(x):
+    """Bose occupation n_B = 1/(e^x − 1), x = E/T in (0, inf]; 0 at x = inf (T = 0).
+
+    e^{-x} for x > 40 (exact to double precision; no overflow).  ufunc, numba-callable.
+    """
+    if x > 40.0:
+        return math.exp(-x)
+    return 1.0 / math.expm1(x)
+
+
+@vectorize(["float64(float64)"], cache=True)
 def debye_weight(x):
-    """w(x) = x [1 - sin(πx)/(πx)] = x - sin(πx)/π on 0 <= x <= 1 (0 beyond).
+    """w(x) = x [1 - sin(πx)/(πx)] = x - sin(πx)/π on 0 <= x <= 1 (0 outside).
 
     The Debye coupling density of TF eq. 14 in the reduced frequency x = ω/ω_D;
-    a series is used for x < 0.05 (no cancellation: w ≈ π²x³/6).
+    a series for x < 0.05 avoids the cancellation (w ≈ π²x³/6).  ufunc, numba-callable.
     """
-    x = np.asarray(x, dtype=float)
-    y2 = (PI * x) ** 2
-    series = x * y2 / 6.0 * (1.0 - y2 / 20.0 * (1.0 - y2 / 42.0 * (1.0 - y2 / 72.0 * (1.0 - y2 / 110.0))))
-    direct = x - np.sin(PI * x) / PI
-    w = np.where(x < 0.05, series, direct)
-    return np.where((x >= 0.0) & (x <= 1.0), w, 0.0)
+    if not (0.0 <= x <= 1.0):
+        return 0.0
+    if x < 0.05:
+        y2 = (PI * x) ** 2
+        return x * y2 / 6.0 * (1.0 - y2 / 20.0 * (1.0 - y2 / 42.0 * (1.0 - y2 / 72.0 * (1.0 - y2 / 110.0))))
+    return x - math.sin(PI * x) / PI
 
 
 def debye_density(omega_K, params: TFParameters):
