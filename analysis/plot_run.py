@@ -33,6 +33,13 @@ def _title(res: Results, what: str) -> str:
             f"N = {m['n_tls']:.3g} TLSs, seed entropy {m['seed_entropy']}, tlsmc {m['tlsmc_version']}")
 
 
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
 def _merged(res: Results, observable: str) -> pd.DataFrame:
     obs = res.observables[res.observables["observable"] == observable]
     if res.comparison is None:
@@ -65,11 +72,7 @@ def plot_heat_capacity(res: Results, out: Path) -> Path | None:
     ax.set_ylabel("C(T, t) / T  [J m$^{-3}$ K$^{-2}$]")
     ax.set_title(_title(res, "time-dependent heat capacity"), fontsize=9)
     ax.legend(fontsize=8)
-    path = out / "heat_capacity.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "heat_capacity.png")
 
 
 def plot_heat_release(res: Results, out: Path) -> Path | None:
@@ -102,11 +105,7 @@ def plot_heat_release(res: Results, out: Path) -> Path | None:
     ax_r.set_title("ratio to the closed form (line: quadrature)", fontsize=9)
     ax.legend(fontsize=8)
     ax_r.legend(fontsize=8)
-    path = out / "heat_release.png"
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "heat_release.png")
 
 
 PLOTS = [plot_heat_capacity, plot_heat_release]

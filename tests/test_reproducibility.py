@@ -15,6 +15,15 @@ def _run(table, **kw):
     return tlsmc.run(tlsmc.parse_scenario(table), **kw).to_dataframe()
 
 
+def _run_single_threaded(table):
+    old = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        return _run(table)
+    finally:
+        numba.set_num_threads(old)
+
+
 def test_same_seed_same_numbers_other_seed_other_numbers(base_table):
     a, b = _run(base_table), _run(base_table)
     pd.testing.assert_frame_equal(a, b)
@@ -29,12 +38,7 @@ def test_chunk_size_and_threads_do_not_change_results(base_table):
     other_chunks = _run(base_table)
     np.testing.assert_allclose(other_chunks["value"], ref["value"], rtol=1e-12, atol=0)
     np.testing.assert_allclose(other_chunks["stderr"], ref["stderr"], rtol=1e-9, atol=0)
-    old = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        single = _run(base_table)
-    finally:
-        numba.set_num_threads(old)
+    single = _run_single_threaded(base_table)
     pd.testing.assert_frame_equal(single, other_chunks)
 
 
@@ -93,11 +97,6 @@ def test_history_evolution_is_thread_count_independent(base_table):
                                   "times": {"start_s": 1e-6, "stop_s": 1e4, "num": 13}}]
     base_table["run"]["n_tls"] = 2 * 65536 + 5
     ref = _run(base_table)
-    old = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        single = _run(base_table)
-    finally:
-        numba.set_num_threads(old)
+    single = _run_single_threaded(base_table)
     pd.testing.assert_frame_equal(single, ref)
     assert set(ref["observable"]) == {"U", "Qdot"}
