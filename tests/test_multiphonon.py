@@ -10,7 +10,7 @@ from scipy.integrate import quad
 
 from tlsmc import multiphonon as mp
 from tlsmc.analytic.tf1982 import eq25_correction, rate_eq25
-from tlsmc.vibrations import TFParameters, J_eff
+from tlsmc.vibrations import TFParameters, J_eff, einstein_phis
 
 P = TFParameters.tf1982()
 V = 1e-3                                   # K; rates scale as V², V never enters the tables
@@ -28,8 +28,11 @@ def _sinc_factor(E):
 
 
 def _nondiag_total(E, delta, T, model="debye"):
-    """Reference channel 2 in numpy: α V² e^{J_eff} (Δ/E)² E³ coth(E/2T)."""
-    return P.alpha_K * V**2 * math.exp(float(J_eff(T, P, model))) * (delta / E) ** 2 * E**3 / np.tanh(E / (2 * T))
+    """Reference channel 2 in numpy: α V² e^{J_eff} (Δ/E)² E³ coth(E/2T), times φ3^{-1/2}
+    of TF eq. 7 for the Einstein model (vibrations.log_enhancement)."""
+    prefactor = 1.0 if model == "debye" else float(einstein_phis(T, P)[2]) ** -0.5
+    return (prefactor * P.alpha_K * V**2 * math.exp(float(J_eff(T, P, model))) * (delta / E) ** 2 * E**3
+            / np.tanh(E / (2 * T)))
 
 
 # ------------------------------------------------------------------ detailed balance, finiteness

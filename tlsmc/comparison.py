@@ -2,51 +2,125 @@
 
 For every point of a measurement the comparison table holds the Monte Carlo
 value and standard error, the deterministic quadrature of exactly the same
-model (``exact``), the asymptotic closed form where one exists
-(``closed_form``, NaN elsewhere) and z = (mc − exact)/mc_stderr.
+model (``exact``: same Δ range, J0 distribution and rate channels), the
+asymptotic closed form where one exists (``closed_form``, NaN elsewhere) and
+z = (mc − exact)/mc_stderr, plus ``step_function``: TF's step-function
+approximation (TF eqs. 16–17, 1 − e^{−Kt} → θ(Kt − 1)) applied to the same model
+(C and C_tf rows in TF's regime Δ0 << Δ; NaN elsewhere).
 
-Available for the tunneling population with the one_phonon channel
-(:mod:`tlsmc.analytic.stm`); for other combinations the table is omitted and
-the run's metadata says why.
+Closed forms: the STM T ln t law and heat release for the one_phonon channel alone
+(:mod:`tlsmc.analytic.stm`); TF eq. 18 with eq. 19 as printed (constant 3) for
+``C_tf`` when the only channel is a TF one and the J0 density is uniform on its
+support (:mod:`tlsmc.analytic.tf1982`).
+
+Available for the tunneling population with any sum of the channels one_phonon,
+tf_nondiagonal and tf_multiphonon; for other combinations the table is omitted
+and the run's metadata says why.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .analytic import stm
+from .analytic import stm, tf1982
 from .measurements import HeatCapacity, HeatRelease
 from .population import TunnelingModel
-from .rates import one_phonon_coefficient
 from .rates.one_phonon import OnePhonon
+from .rates.tf import TFMultiphonon, TFNondiagonal, tf_parameters
 from .units import HBAR, K_B, per_joule_to_per_kelvin
 
-__all__ = ["comparison_table", "stm_model"]
+__all__ = ["comparison_table", "stm_model", "quadrature_model"]
 
 KEYS = ["observable", "T_K", "t_s", "T1_K"]
+_BY = "the analytic comparison"
 
 
-def stm_model(scenario) -> stm.STMModel:
-    """The quadrature model equivalent to a tunneling-population scenario."""
+def _one_phonon_a(material) -> float:
+    return stm.one_phonon_coefficient(
+        material.need("density_kg_m3", _BY), material.need("v_l_m_s", _BY),
+        material.need("v_t_m_s", _BY), material.need("gamma_l_eV", _BY),
+        material.need("gamma_t_eV", _BY))
+
+
+def _one_phonon_rate(channel, material):
+    a = _one_phonon_a(material)
+    return lambda E, delta, delta0, T: a * delta0**2 * E / np.tanh(E / (2.0 * T))
+
+
+def _tf_nondiagonal_rate(channel, material):
+    return tf1982.tls_rate(tf_parameters(material, _BY), "nondiagonal", channel.vibration)
+
+
+def _tf_multiphonon_rate(channel, material):
+    return tf1982.tls_rate(tf_parameters(material, _BY), "multiphonon")
+
+
+_QUADRATURE_RATES = {OnePhonon: _one_phonon_rate, TFNondiagonal: _tf_nondiagonal_rate,
+                     TFMultiphonon: _tf_multiphonon_rate}
+"""Channel type -> builder of its rate K(E, Δ, Δ0, T) for the quadrature (independent code)."""
+
+
+def quadrature_model(scenario) -> stm.STMModel:
+    """The quadrature model equivalent to a tunneling-population scenario (any supported channels)."""
     pop, mat = scenario.population, scenario.material
     lo, hi = pop.J0.support
-    return stm.STMModel(
-        P_bar_per_K_m3=per_joule_to_per_kelvin(mat.need("P_bar_per_J_m3", "the comparison")),
+    common = dict(
+        P_bar_per_K_m3=per_joule_to_per_kelvin(mat.need("P_bar_per_J_m3", _BY)),
         delta_max_K=pop.delta_max_K,
-        hbar_omega0_K=2.0 * HBAR * mat.need("nu_rad_s", "the comparison") / K_B,
-        rate_coefficient=one_phonon_coefficient(mat),
+        hbar_omega0_K=2.0 * HBAR * mat.need("nu_rad_s", _BY) / K_B,
         J_lo=lo, J_hi=hi, J_pdf=pop.J0.pdf, J_kinks=tuple(pop.J0.kinks))
+    if [type(r) for r in scenario.rates] == [OnePhonon]:
+        return stm.STMModel(rate_coefficient=_one_phonon_a(mat), **common)
+    fns = [_QUADRATURE_RATES[type(r)](r, mat) for r in scenario.rates]
+
+    def rate(E, delta, delta0, T):
+        return sum(f(E, delta, delta0, T) for f in fns)
+    return stm.STMModel(rate_coefficient=None, rate=rate, **common)
 
 
-def _heat_capacity_rows(m: HeatCapacity, model) -> list[dict]:
+stm_model = quadrature_model  # the name of the one_phonon-only version
+
+
+def _tf_closed_form(scenario):
+    """(n0, params, J_min, vibration) for TF eq. 18, or None where it does not apply."""
+    rates = scenario.rates
+    if len(rates) != 1 or type(rates[0]) not in (TFNondiagonal, TFMultiphonon):
+        return None
+    J = scenario.population.J0
+    lo, hi = J.support
+    if not np.all(J.pdf(np.linspace(lo, hi, 2001)) == 1.0):
+        return None
+    vibration = getattr(rates[0], "vibration", "debye")
+    n0 = 0.5 * per_joule_to_per_kelvin(scenario.material.need("P_bar_per_J_m3", _BY))
+    return n0, tf_parameters(scenario.material, _BY), lo, vibration
+
+
+def _step_function(model, T, t, observable) -> np.ndarray:
+    try:
+        return stm.heat_capacity_step_function(model, T, t, observable)
+    except ValueError:          # outside TF's regime Δ0 << Δ
+        return np.full_like(t, np.nan)
+
+
+def _heat_capacity_rows(m: HeatCapacity, model, scenario) -> list[dict]:
     rows = []
     t = m.times.values()
     nan = np.full_like(t, np.nan)
+    one_phonon = model.rate is None
+    tf_cf = _tf_closed_form(scenario)
     for T in m.temperatures_K:
         dT = m.step_fraction * T
         if "C" in m.observables:
-            rows += _points("C", T, t, stm.heat_capacity(model, T, t),
-                            stm.heat_capacity_closed_form(model, T, t))
+            closed = stm.heat_capacity_closed_form(model, T, t) if one_phonon else nan
+            step = nan if one_phonon else _step_function(model, T, t, "C")
+            rows += _points("C", T, t, stm.heat_capacity(model, T, t), closed, step)
+        if "C_tf" in m.observables:
+            closed = nan
+            if tf_cf is not None:
+                n0, params, J_min, vibration = tf_cf
+                closed = tf1982.heat_capacity_eq18(T, t, n0, params, J_min, vibration, constant=3.0)
+            step = nan if one_phonon else _step_function(model, T, t, "C_tf")
+            rows += _points("C_tf", T, t, stm.heat_capacity_tf(model, T, t), closed, step)
         if "C_step" in m.observables:
             rows += _points("C_step", T, t, stm.heat_capacity_step(model, T, dT, t), nan)
         if "U" in m.observables:
@@ -56,23 +130,26 @@ def _heat_capacity_rows(m: HeatCapacity, model) -> list[dict]:
     return rows
 
 
-def _heat_release_rows(m: HeatRelease, model) -> list[dict]:
+def _heat_release_rows(m: HeatRelease, model, scenario) -> list[dict]:
     rows = []
     t = m.times.values()
+    nan = np.full_like(t, np.nan)
     for T1 in m.T1_K:
         if "Qdot" in m.observables:
-            rows += _points("Qdot", m.T0_K, t, stm.heat_release(model, T1, m.T0_K, t),
-                            stm.heat_release_closed_form(model, T1, m.T0_K, t), T1_K=T1)
+            closed = (stm.heat_release_closed_form(model, T1, m.T0_K, t) if model.rate is None else nan)
+            rows += _points("Qdot", m.T0_K, t, stm.heat_release(model, T1, m.T0_K, t), closed, T1_K=T1)
         if "U" in m.observables:
-            rows += _points("U", m.T0_K, t, stm.energy_after_cooling(model, T1, m.T0_K, t),
-                            np.full_like(t, np.nan), T1_K=T1)
+            rows += _points("U", m.T0_K, t, stm.energy_after_cooling(model, T1, m.T0_K, t), nan,
+                            T1_K=T1)
     return rows
 
 
-def _points(observable, T, t, exact, closed, **extra) -> list[dict]:
+def _points(observable, T, t, exact, closed, step=None, **extra) -> list[dict]:
+    exact, closed = np.atleast_1d(exact), np.atleast_1d(closed)
+    step = np.full(exact.shape, np.nan) if step is None else np.atleast_1d(step)
     return [dict(observable=observable, T_K=float(T), t_s=float(ti), exact=float(e),
-                 closed_form=float(c), **extra)
-            for ti, e, c in zip(t, np.atleast_1d(exact), np.atleast_1d(closed))]
+                 closed_form=float(c), step_function=float(s), **extra)
+            for ti, e, c, s in zip(t, exact, closed, step)]
 
 
 _BUILDERS = {HeatCapacity: _heat_capacity_rows, HeatRelease: _heat_release_rows}
@@ -82,9 +159,10 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
     """(comparison DataFrame or None, a note saying what was compared)."""
     if not isinstance(scenario.population, TunnelingModel):
         return None, "no analytic comparison for this population model"
-    if [type(r) for r in scenario.rates] != [OnePhonon]:
-        return None, "analytic comparison needs exactly the one_phonon rate channel"
-    model = stm_model(scenario)
+    unsupported = [type(r).__name__ for r in scenario.rates if type(r) not in _QUADRATURE_RATES]
+    if unsupported:
+        return None, f"no quadrature for the rate channel(s) {', '.join(unsupported)}"
+    model = quadrature_model(scenario)
     rows = []
     skipped = []
     for m in scenario.measurement:
@@ -92,7 +170,7 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
         if builder is None:
             skipped.append(type(m).__name__)
             continue
-        rows += builder(m, model)
+        rows += builder(m, model, scenario)
     if not rows:
         return None, "no measurement of this scenario has an analytic counterpart"
     exact = pd.DataFrame(rows)
@@ -105,8 +183,16 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
     table = exact.merge(mc[KEYS + ["mc", "mc_stderr", "unit"]], on=KEYS, how="left")
     with np.errstate(divide="ignore", invalid="ignore"):
         table["z"] = (table["mc"] - table["exact"]) / table["mc_stderr"]
-    cols = ["observable", "T_K", "t_s", "mc", "mc_stderr", "exact", "closed_form", "z", "unit", "T1_K"]
-    note = "exact: tlsmc.analytic.stm quadrature; closed forms: STM T ln t law and (π²/24) P̄ k_B² (T1² − T0²)/t"
+    cols = ["observable", "T_K", "t_s", "mc", "mc_stderr", "exact", "closed_form", "z", "unit", "T1_K",
+            "step_function"]
+    if model.rate is None:
+        note = ("exact: tlsmc.analytic.stm quadrature (one_phonon); closed forms: STM T ln t law and "
+                "(π²/24) P̄ k_B² (T1² − T0²)/t")
+    else:
+        names = ", ".join(type(r).__name__ for r in scenario.rates)
+        note = (f"exact: tlsmc.analytic.stm quadrature with the rate of {names} "
+                "(tlsmc.analytic.tf1982.tls_rate); closed_form: TF eq. 18 with eq. 19 as printed "
+                "(constant 3) for C_tf; step_function: TF eqs. 16-17 for the same model")
     if skipped:
         note += f"; not compared: {', '.join(skipped)}"
     return table[cols], note

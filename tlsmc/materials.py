@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from .config import ConfigError, from_table, param
+from .config import ConfigError, from_table, param, require
 
 __all__ = ["Material", "load_material", "material_to_table", "preset_names"]
 
@@ -27,6 +27,17 @@ class Material:
     STM density P̄ per unit energy per unit λ per m³ (Δ >= 0 only, PHYSICS §8),
     Debye temperature, bulk modulus, and the tunneling attempt frequency ν of
     TF eq. 9 (angular): Δ0 = 2ħν exp(−J0/2).
+
+    TF 1982 fields (rate channels ``tf_nondiagonal``, ``tf_multiphonon``; with ν and
+    Θ_D above they make ``vibrations.TFParameters``): J', J'', the mass M (amu) and the
+    Einstein energy ħΩ.  TF's n(0) (per unit energy per unit J0) is P̄/2.  J0_str, J0_max
+    and delta_E0_K record the paper's reference population; the scenario's
+    ``[population]`` sets the simulated cut-offs.
+
+    Soft-potential fields (population model ``soft``, GGP 1985): W, η_L, ψ (per unit η per
+    unit t, so ψ η_L^{3/2} per unit η̃ t̃), χ and the dilatation c.  The one-phonon coupling
+    of a soft TLS is M_α = γ_α M_over_c with γ_α = W c_α/η_L (PHYSICS §3), so a soft preset
+    sets gamma_l_eV, gamma_t_eV to W c_l/η_L, W c_t/η_L (tlsmc.spectrum, soft spectra).
     """
 
     name: str = param("custom", doc="preset name, or 'custom'")
@@ -40,7 +51,29 @@ class Material:
     theta_D_K: float | None = param(None, unit="K", gt=0)
     bulk_modulus_Pa: float | None = param(None, unit="Pa", gt=0)
     nu_rad_s: float | None = param(None, unit="rad s^-1", gt=0)
+    # Trakhtenberg–Flerov (TF 1982) vibration-assisted tunneling (rate channels tf_*):
+    J1_per_m: float | None = param(None, unit="m^-1", gt=0, doc="J' = ∂J/∂ΔR (TF §3)")
+    J2_per_m2: float | None = param(None, unit="m^-2", gt=0, doc="J'' = ∂²J/∂ΔR² (TF §3-4)")
+    tf_mass_amu: float | None = param(None, unit="amu", gt=0,
+                                      doc="mass M that sets the phonon spectrum (TF §3)")
+    omega_E_K: float | None = param(None, unit="K", gt=0, doc="Einstein energy ħΩ/k_B (TF eq. 7)")
+    # TF's reference TLS population (a scenario's [population] sets the model's cut-offs):
+    J0_str: float | None = param(None, unit="", ge=0, doc="structural lower limit of J0 (TF §3-4)")
+    J0_max: float | None = param(None, unit="", gt=0, le=1400, doc="upper end of J0")
+    delta_E0_K: float | None = param(None, unit="K", gt=0, doc="ΔE0: n(ΔE) constant below it (TF eq. 8)")
+    # Soft-potential (KKI) model, GGP 1985 (population model "soft"; PHYSICS §1b, §3):
+    W_K: float | None = param(None, unit="K", gt=0, doc="energy scale W (GGP eq. 2.3)")
+    eta_L: float | None = param(None, unit="", gt=0, doc="η_L (GGP eq. 2.4): η = η_L η̃, t = η_L^½ t̃")
+    psi_per_m3: float | None = param(None, unit="m^-3", gt=0,
+                                     doc="GGP ψ1 (eq. 5.2): TLSs per m³ per unit η per unit t")
+    soft_chi: float | None = param(None, unit="", ge=0, doc="χ of GGP eq. 3.2 (origin shift δ)")
+    soft_c: float | None = param(None, unit="", doc="c of GGP eq. 3.7 (dilatation): D = W (c/η_L) D_over_c")
     sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")
+
+    def validate(self, prefix: str) -> None:
+        if self.J0_str is not None and self.J0_max is not None:
+            require(self.J0_str < self.J0_max, f"{prefix}.J0_str must be < {prefix}.J0_max "
+                                               f"(got {self.J0_str:g} >= {self.J0_max:g})")
 
     def need(self, field: str, by: str) -> float:
         """Value of ``field``; ConfigError naming it if the material lacks it."""

@@ -3,7 +3,7 @@
 Channels (energies and temperatures in K, rates in s^-1, K↑/K↓ = e^{-E/T}):
 
 * ``nondiagonal_rate`` — PHYSICS channel 2, TF eqs. 12, 15–16:
-  K = α V² e^{J_eff(T)} (Δ/E)² E³ coth(E/2T).
+  K = α V² e^{L(T)} (Δ/E)² E³ coth(E/2T), L = ``vibrations.log_enhancement``.
 * ``multiphonon_rate`` — PHYSICS channel 3, TF eq. 6 with B = 0 evaluated exactly
   (Kubo–Toyozawa):  K↓ = (V²/ħ) e^{J1(T)} G(E,T) (Δ/E)²,  K↑ = K↓ e^{-E/T}, with
 
@@ -34,9 +34,12 @@ The large, ∝ T parts of ln K (J1, J2) and s(E) are computed exactly at run tim
 r (smooth power laws in E and T) is tabulated on a grid uniform in ln E (denser
 above Θ, where r is steep; 2Θ, where G_2 has a kink, is a node) and in ln T.  A
 call at temperature T first interpolates the table to a row r(E_i, T) (cubic
-Lagrange in ln T, once per call), then the numba kernel interpolates that row
-linearly in ln E for every TLS: per TLS this costs one log, one exp and one sin
-more than E³coth(E/2T).
+Lagrange in ln T, once per call), then the numba kernel (``tlsmc._kernels.multiphonon``)
+interpolates that row linearly in ln E for every TLS: per TLS this costs one log, one
+exp and one sin more than E³coth(E/2T).  Above 4Θ r is extrapolated linearly in ln E
+(rates stay finite; no TLS population of interest reaches E > 600 K).
+The pipeline's channels (``tlsmc.rates.tf``) call ``add_multiphonon_total`` /
+``add_nondiagonal_total``: K = K↑ + K↓ added in place.
 m = ln(K_multi/K_nondiag[J_eff = J1]) = ln[s + e^{Φ0 + r}] → ln s → 0 for E, T << Θ, except
 E ≲ 0.02 T³ (K): there two-phonon Raman processes (m ≈ ln[1 + 4e-4 T⁶/E²]) keep K finite
 as E → 0.  Accuracy (TF's parameters): lattice converged to 1e-7 in ln K (2e-5 at E = 3Θ);
@@ -51,14 +54,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.fft as sfft
-from numba import njit, prange
-
+from ._kernels import multiphonon as _k
 from .units import PI
-from .vibrations import (TFParameters, J1_debye, J2_debye, J_eff, _X_NODES, _X_WEIGHTS,
-                         debye_density, debye_weight, n_bose, phi0_debye)
+from .vibrations import (TFParameters, J1_debye, J2_debye, _X_NODES, _X_WEIGHTS, debye_density,
+                         debye_weight, log_enhancement, phi0_debye)
 
 __all__ = ["MultiphononTable", "multiphonon_table", "log_multiphonon_ratio",
-           "multiphonon_rate", "nondiagonal_rate"]
+           "multiphonon_rate", "nondiagonal_rate", "add_multiphonon_total", "add_nondiagonal_total"]
 
 _GREGORY = np.array([251.0, 897.0, 633.0, 739.0]) / 720.0  # lattice end weights, O(h^5)
 _NSIG = 14.0          # lattice half-width, in standard deviations of the tilted G_{≥2}
@@ -303,7 +305,7 @@ class MultiphononTable:
         """Tabulated m(E,T) = ln(K_multi/K_nondiag[J1]); compare ``log_multiphonon_ratio``."""
         E = np.ascontiguousarray(np.atleast_1d(E_K), dtype=np.float64)
         r = np.empty_like(E)
-        _interp_r(E, *self.grid(), self.row(T_K), r)
+        _k.interp_r(E, *self.grid(), self.row(T_K), r)
         with np.errstate(divide="ignore"):
             return np.logaddexp(np.log(_rho_ratio(E, self.params)),
                                 r + float(phi0_debye(T_K, self.params)))
@@ -361,62 +363,6 @@ def multiphonon_table(params: TFParameters, *, E_min_K: float = 1e-6, octaves_ab
     return MultiphononTable(params, log_E, nA, log_T, r, time.perf_counter() - t0)
 
 
-# ----------------------------------------------------------------------------- kernels
-
-@njit(cache=True)
-def _cell(s, n):
-    """Cell index and weight for position s on nodes 0..n-1 (linear extrapolation outside)."""
-    i = int(math.floor(s)) if s > 0.0 else 0
-    if i > n - 2:
-        i = n - 2
-    return i, s - i
-
-
-@njit(cache=True)
-def _r_at(logE, lA, dA, nA, lB, dB, nB, row):
-    """r at ln E, linear in ln E on the two-segment grid (extrapolated outside)."""
-    if logE < lB:
-        i, w = _cell((logE - lA) / dA, nA)
-    else:
-        i, w = _cell((logE - lB) / dB, nB)
-        i += nA
-    return row[i] + w * (row[i + 1] - row[i])
-
-
-@njit(cache=True, parallel=True)
-def _interp_r(E, lA, dA, nA, lB, dB, nB, row, out):
-    """out[i] = r(E[i]) from a table row (one T)."""
-    for i in prange(E.shape[0]):
-        out[i] = _r_at(math.log(E[i]), lA, dA, nA, lB, dB, nB, row)
-
-
-@njit(cache=True, parallel=True)
-def _rates(E, delta, V, T, coef1, coef2, with_table, theta_D, lA, dA, nA, lB, dB, nB, row, up, down):
-    """K↑ = k n_B(E), K↓ = k [n_B(E) + 1], k = V²(Δ/E)² E³ [coef1 s(E) + coef2 e^{r(E)}] (s^-1).
-
-    So K = K↑ + K↓ = k coth(E/2T) and K↑/K↓ = e^{-E/T} (n_B = 1/expm1(E/T): one
-    transcendental, no overflow; T = 0 gives K↑ = 0).  ``row`` is the table row at T;
-    ``with_table=False`` is channel 2, k = coef1 V²(Δ/E)² E³.
-    """
-    for i in prange(E.shape[0]):
-        e = E[i]
-        if not e > 0.0:
-            up[i] = 0.0
-            down[i] = 0.0
-            continue
-        g = delta[i] / e
-        k = V[i] * V[i] * g * g * e * e * e
-        if with_table:
-            u = e / theta_D
-            s = 6.0 * debye_weight(u) / (PI * PI * u * u * u)
-            k *= coef1 * s + coef2 * math.exp(_r_at(math.log(e), lA, dA, nA, lB, dB, nB, row))
-        else:
-            k *= coef1
-        n_B = n_bose(e / T) if T > 0.0 else 0.0
-        up[i] = k * n_B
-        down[i] = k * n_B + k
-
-
 # ----------------------------------------------------------------------------- public rates
 
 def _prepare(E_K, delta_K, V_K) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
@@ -458,7 +404,7 @@ def multiphonon_rate(E_K, delta_K, V_K, T_K: float, params: TFParameters,
     coef1 = params.alpha_K * math.exp(float(J1_debye(T, params)))
     coef2 = params.alpha_K * math.exp(float(J2_debye(T, params)))
     up, down = np.empty_like(E), np.empty_like(E)
-    _rates(E, d, V, T, coef1, coef2, True, params.theta_D_K, *tab.grid(), tab.row(T), up, down)
+    _k.rates(E, d, V, T, coef1, coef2, True, params.theta_D_K, *tab.grid(), tab.row(T), up, down)
     return up.reshape(shape), down.reshape(shape)
 
 
@@ -470,7 +416,7 @@ def nondiagonal_rate(E_K, delta_K, V_K, T_K: float, params: TFParameters,
     """TF non-diagonal (barrier-modulation) rates, PHYSICS channel 2 (TF eqs. 12, 15–16).
 
     .. math:: K_\\uparrow = A E^3 n_B(E),\\quad K_\\downarrow = A E^3 [n_B(E)+1],\\quad
-              A = \\alpha_{TF} V^2 e^{J_{eff}(T)} (\\Delta/E)^2
+              A = \\alpha_{TF} V^2 e^{L(T)} (\\Delta/E)^2
 
     Parameters
     ----------
@@ -480,7 +426,8 @@ def nondiagonal_rate(E_K, delta_K, V_K, T_K: float, params: TFParameters,
         Phonon temperature (scalar), K, >= 0.
     params : TFParameters
     vibration : {"debye", "einstein"}
-        J_eff model (``vibrations.J_eff``): TF eq. 14 or eq. 7.
+        L(T) = ``vibrations.log_enhancement``: J1 of TF eq. 14, or eq. 7's
+        J_eff − ½ ln φ3 (the φ3^{-1/2} prefactor included; see that function).
 
     Returns
     -------
@@ -490,7 +437,46 @@ def nondiagonal_rate(E_K, delta_K, V_K, T_K: float, params: TFParameters,
     _check_T(T_K, None)
     T = float(T_K)
     E, d, V, shape = _prepare(E_K, delta_K, V_K)
-    coef = params.alpha_K * math.exp(float(J_eff(T, params, vibration)))
+    coef = params.alpha_K * math.exp(float(log_enhancement(T, params, vibration)))
     up, down = np.empty_like(E), np.empty_like(E)
-    _rates(E, d, V, T, coef, 0.0, False, params.theta_D_K, *_NO_TABLE, up, down)
+    _k.rates(E, d, V, T, coef, 0.0, False, params.theta_D_K, *_NO_TABLE, up, down)
     return up.reshape(shape), down.reshape(shape)
+
+
+# ----------------------------------------------------------------------------- totals for the pipeline
+
+def _flat_inputs(E_K, delta_K, V_K, out) -> tuple[np.ndarray, ...]:
+    arrays = [np.ascontiguousarray(a, dtype=np.float64) for a in (E_K, delta_K, V_K)]
+    if not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.ndim == 1
+            and out.flags.c_contiguous and all(a.shape == out.shape for a in arrays)):
+        raise ValueError("E_K, delta_K, V_K and out must be 1-D arrays of the same length "
+                         "(out: contiguous float64)")
+    return tuple(arrays)
+
+
+def add_multiphonon_total(E_K, delta_K, V_K, T_K: float, params: TFParameters, out: np.ndarray,
+                          table: MultiphononTable | None = None) -> None:
+    """``out += K↑ + K↓`` of :func:`multiphonon_rate` (s^-1), in place, without the split.
+
+    The same k coth(E/2T) as ``sum(multiphonon_rate(...))`` (to round-off), in one pass
+    and no temporaries: what a rate channel of the pipeline needs (RateSet splits K).
+    """
+    tab = multiphonon_table(params) if table is None else table
+    if tab.params != params:
+        raise ValueError("table was built for other parameters")
+    _check_T(T_K, tab)
+    T = float(T_K)
+    E, d, V = _flat_inputs(E_K, delta_K, V_K, out)
+    coef1 = params.alpha_K * math.exp(float(J1_debye(T, params)))
+    coef2 = params.alpha_K * math.exp(float(J2_debye(T, params)))
+    _k.add_total(E, d, V, T, coef1, coef2, True, params.theta_D_K, *tab.grid(), tab.row(T), out)
+
+
+def add_nondiagonal_total(E_K, delta_K, V_K, T_K: float, params: TFParameters, out: np.ndarray,
+                          vibration: str = "debye") -> None:
+    """``out += K↑ + K↓`` of :func:`nondiagonal_rate` (s^-1), in place: A E³ coth(E/2T)."""
+    _check_T(T_K, None)
+    T = float(T_K)
+    E, d, V = _flat_inputs(E_K, delta_K, V_K, out)
+    coef = params.alpha_K * math.exp(float(log_enhancement(T, params, vibration)))
+    _k.add_total(E, d, V, T, coef, 0.0, False, params.theta_D_K, *_NO_TABLE, out)

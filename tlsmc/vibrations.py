@@ -17,8 +17,10 @@ s^-1.  ``TFParameters`` holds one parameter set (the TF §3 values are
 
 Helpers shared by :mod:`tlsmc.multiphonon` and :mod:`tlsmc.analytic.tf1982`:
 ``debye_weight`` / ``debye_density`` (the Debye coupling density of eq. 14),
-``coth_half`` and ``n_bose`` (the one coth / Bose-factor helpers: numpy ufuncs
-that numba kernels call too).
+``coth_half``, ``n_bose`` and ``inv_sinh_half``.  The first three are numpy ufuncs of
+the numba scalars in ``tlsmc._kernels.thermal`` / ``_kernels.vibrations`` (each formula
+is written once, there).  ``log_enhancement`` is the vibrational factor of the
+non-diagonal rate (J1 for Debye; J_eff − ½ ln φ3 for Einstein, see its docstring).
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ import numpy as np
 from numba import vectorize
 from scipy.special import ive
 
+from ._kernels.thermal import coth_half as _k_coth_half, n_bose as _k_n_bose
+from ._kernels.vibrations import debye_weight as _k_debye_weight
 from .units import ANGSTROM, AMU, HBAR, K_B, PI, kelvin_to_rad_per_s
 
 __all__ = [
@@ -44,6 +48,8 @@ __all__ = [
     "J_eff_einstein",
     "J_eff",
     "J_star",
+    "log_enhancement",
+    "inv_sinh_half",
     "einstein_rate",
     "VIBRATION_MODELS",
 ]
@@ -135,29 +141,26 @@ class TFParameters:
 
 # ----------------------------------------------------------------------------- helpers
 
+# The formulas live once, in the numba scalars of tlsmc._kernels (thermal: coth(x/2), n_B;
+# vibrations: the Debye weight); these are their numpy ufuncs (also callable in kernels).
+
 @vectorize(["float64(float64)"], cache=True)
 def coth_half(x):
-    """coth(x/2) for x = E/T in [0, inf] (numpy ufunc; also callable in numba kernels).
+    """coth(x/2) for x = E/T in [0, inf] (numpy ufunc of ``_kernels.thermal.coth_half``).
 
-    1 for x > 40 (to double precision) and x = inf (T = 0); inf at x = 0.  The one
-    coth helper of the TF modules.
+    1 for x > 40 (to double precision) and x = inf (T = 0); inf at x = 0.
     """
-    if x > 40.0:
-        return 1.0
-    if x == 0.0:
-        return math.inf
-    return 1.0 / math.tanh(0.5 * x)
+    return _k_coth_half(x)
 
 
 @vectorize(["float64(float64)"], cache=True)
 def n_bose(x):
     """Bose occupation n_B = 1/(e^x − 1), x = E/T in (0, inf]; 0 at x = inf (T = 0).
 
-    e^{-x} for x > 40 (exact to double precision; no overflow).  ufunc, numba-callable.
+    e^{-x} for x > 40 (exact to double precision; no overflow).  ufunc of
+    ``_kernels.thermal.n_bose``.
     """
-    if x > 40.0:
-        return math.exp(-x)
-    return 1.0 / math.expm1(x)
+    return _k_n_bose(x)
 
 
 @vectorize(["float64(float64)"], cache=True)
@@ -165,14 +168,17 @@ def debye_weight(x):
     """w(x) = x [1 - sin(πx)/(πx)] = x - sin(πx)/π on 0 <= x <= 1 (0 outside).
 
     The Debye coupling density of TF eq. 14 in the reduced frequency x = ω/ω_D;
-    a series for x < 0.05 avoids the cancellation (w ≈ π²x³/6).  ufunc, numba-callable.
+    a series for x < 0.05 avoids the cancellation (w ≈ π²x³/6).  ufunc of
+    ``_kernels.vibrations.debye_weight``.
     """
-    if not (0.0 <= x <= 1.0):
-        return 0.0
-    if x < 0.05:
-        y2 = (PI * x) ** 2
-        return x * y2 / 6.0 * (1.0 - y2 / 20.0 * (1.0 - y2 / 42.0 * (1.0 - y2 / 72.0 * (1.0 - y2 / 110.0))))
-    return x - math.sin(PI * x) / PI
+    return _k_debye_weight(x)
+
+
+def inv_sinh_half(x):
+    """1/sinh(x/2) = 2e^{-x/2}/(1 − e^{-x}) for x = ħω/T in (0, inf] (0 at inf; numpy)."""
+    x = np.asarray(x, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.isinf(x), 0.0, 2.0 * np.exp(-0.5 * x) / -np.expm1(-x))
 
 
 def debye_density(omega_K, params: TFParameters):
@@ -249,8 +255,6 @@ def phi0_debye(T_K, params: TFParameters):
 
     Computed directly (no subtraction): ≈ (π⁶R/4)(T/Θ)⁴ for T << Θ.
     """
-    def inv_sinh_half(arg):
-        return 2.0 * np.exp(-0.5 * arg) / -np.expm1(-arg)
     return 0.75 * params.R * _debye_integral(T_K, params.theta_D_K, inv_sinh_half)
 
 
@@ -308,6 +312,27 @@ def J_eff(T_K, params: TFParameters, model: str = "debye"):
     except KeyError:
         raise ValueError(f"model must be one of {sorted(VIBRATION_MODELS)} (got {model!r})") from None
     return fn(T_K, params)
+
+
+def log_enhancement(T_K, params: TFParameters, model: str = "debye"):
+    """ln of the factor by which vibrations multiply the non-diagonal rate (dimensionless).
+
+    This is what channel 2 (``multiphonon.nondiagonal_rate``) and TF eq. 19 use:
+
+    * ``"debye"``: J1(T) (TF eq. 12 with eq. 14);
+    * ``"einstein"``: J_eff − ½ ln φ3 = φ1(1 − φ2) + ln I0(φ1φ2) − ½ ln φ3 (TF eq. 7).
+
+    Decision (PHYSICS §4.2 leaves it open): the prefactor φ3^{-1/2} of eq. 7 is the
+    fluctuation determinant (det Φ)^{-1/2} of eq. 5 for J'' != 0 — the Gaussian average
+    of e^{-J(q)} over the Einstein coordinate always carries it, whichever phonons take up
+    the energy — so it multiplies channel 2's rate too.  It is 1 for J'' = 0 and
+    (1 + b)^{-1} = 0.38 at T = 0 for TF's values (b = ħJ''/2MΩ = 1.62): the rate is that
+    of J* = J0 − φ1 + ½ ln φ3 = 20.07 for J0 = 50 rather than TF's exponent-only 19.11.
+    """
+    if model == "einstein":
+        _, _, phi3 = einstein_phis(T_K, params)
+        return J_eff_einstein(T_K, params) - 0.5 * np.log(phi3)
+    return J_eff(T_K, params, model)
 
 
 def J_star(T_K, params: TFParameters, J0, model: str = "debye"):

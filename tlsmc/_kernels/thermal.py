@@ -27,10 +27,26 @@ def n_one_minus_n(x: float) -> float:
 
 @njit(cache=True)
 def coth_half(x: float) -> float:
-    """coth(x/2) for x > 0 (= 1 to double precision for x > 40)."""
+    """coth(x/2) for x = E/T in [0, inf] (= 1 to double precision for x > 40; inf at x = 0).
+
+    The one implementation in tlsmc: ``tlsmc.vibrations.coth_half`` is its numpy ufunc.
+    """
     if x > 40.0:
         return 1.0
+    if x == 0.0:
+        return math.inf
     return 1.0 / math.tanh(0.5 * x)
+
+
+@njit(cache=True)
+def n_bose(x: float) -> float:
+    """Bose occupation 1/(e^x − 1) for x = E/T in [0, inf]; e^{-x} for x > 40 (no overflow),
+    0 at x = inf (T = 0), inf at x = 0.  ``tlsmc.vibrations.n_bose`` is its numpy ufunc."""
+    if x > 40.0:
+        return math.exp(-x)
+    if x == 0.0:
+        return math.inf
+    return 1.0 / math.expm1(x)
 
 
 @njit(cache=True)

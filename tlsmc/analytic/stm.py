@@ -14,7 +14,10 @@ and a transparency parameter :math:`J_0`; all energies are in kelvin (E/k_B):
 with :math:`\bar P_K = \bar P k_B` the STM density per unit energy per unit
 :math:`\lambda=J_0/2` (so the density per unit :math:`J_0` is half of it), and j the
 relative density (1 for the standard model).  One-phonon rate (PHYSICS §4.1):
-:math:`K = a\,\Delta_0^2 E \coth(E/2T)`, :math:`n_{eq}=1/(e^{E/T}+1)`.
+:math:`K = a\,\Delta_0^2 E \coth(E/2T)`, :math:`n_{eq}=1/(e^{E/T}+1)`; or any rate
+``K(E, Δ, Δ0, T)`` given as a function (``STMModel.rate``: e.g. the TF channels of
+PHYSICS §4.2–4.3, ``tlsmc.analytic.tf1982.tls_rate``), then the closed forms of this
+module (one-phonon) do not apply.
 
 Quadrature: composite Gauss–Legendre on a tensor grid, J0 panels of width <= ``panel_J``
 (the step 1 − exp(−Kt) is a double exponential in J0 of width ~1) split at the support
@@ -40,6 +43,7 @@ from tlsmc.units import EULER_GAMMA, EV, HBAR, K_B, PI
 __all__ = [
     "STMModel", "QuadratureOptions", "ClosedFormValidity", "one_phonon_coefficient",
     "delta0_K", "relaxation_rate", "occupation", "heat_capacity", "heat_capacity_step",
+    "heat_capacity_tf", "heat_capacity_step_function",
     "heat_capacity_eq", "energy_after_step", "energy_eq", "heat_release",
     "energy_after_cooling", "tau_min", "heat_capacity_closed_form",
     "heat_capacity_eq_closed_form", "heat_release_closed_form", "closed_form_validity",
@@ -64,29 +68,40 @@ class STMModel:
         Upper cut-off of the asymmetry Δ >= 0.
     hbar_omega0_K : float
         :math:`\\hbar\\omega_0 = 2\\hbar\\nu` in K.
-    rate_coefficient : float
-        a in :math:`K = a\\Delta_0^2E\\coth(E/2T)`, s^-1 K^-3 (see `one_phonon_coefficient`).
+    rate_coefficient : float or None
+        a in :math:`K = a\\Delta_0^2E\\coth(E/2T)`, s^-1 K^-3 (see `one_phonon_coefficient`);
+        None when ``rate`` is given.
     J_lo, J_hi : float
         Support of j(J0).
     J_pdf : callable
         Relative density j(J0) >= 0 on [J_lo, J_hi] (vectorised); default 1.
     J_kinks : tuple of float
         Interior points where j is not smooth (panel breakpoints).
+    rate : callable, optional
+        ``rate(E_K, delta_K, delta0_K, T_K) -> K`` (s^-1; broadcasting arrays, scalar T):
+        any relaxation rate, used instead of the one-phonon law (then
+        ``rate_coefficient`` must be None and the one-phonon closed forms raise).
     """
 
     P_bar_per_K_m3: float
     delta_max_K: float
     hbar_omega0_K: float
-    rate_coefficient: float
+    rate_coefficient: float | None
     J_lo: float
     J_hi: float
     J_pdf: Callable[[np.ndarray], np.ndarray] = field(default=_uniform)
     J_kinks: tuple[float, ...] = ()
+    rate: Callable | None = None
 
     def __post_init__(self) -> None:
-        for name in ("P_bar_per_K_m3", "delta_max_K", "hbar_omega0_K", "rate_coefficient"):
+        names = ("P_bar_per_K_m3", "delta_max_K", "hbar_omega0_K")
+        if self.rate is None:
+            names += ("rate_coefficient",)
+        elif self.rate_coefficient is not None:
+            raise ValueError("STMModel.rate_coefficient must be None when STMModel.rate is given")
+        for name in names:
             v = getattr(self, name)
-            if not (math.isfinite(v) and v > 0):
+            if not (v is not None and math.isfinite(v) and v > 0):
                 raise ValueError(f"STMModel.{name} must be finite and > 0 (got {v})")
         if not (math.isfinite(self.J_lo) and math.isfinite(self.J_hi) and self.J_lo < self.J_hi):
             raise ValueError(f"STMModel.J_lo must be < J_hi, both finite "
@@ -161,10 +176,21 @@ def _coth(x: np.ndarray) -> np.ndarray:
     return 1.0 / np.tanh(x)
 
 
-def relaxation_rate(model: STMModel, E_K, delta0_sq_K2, T_K: float) -> np.ndarray:
-    """One-phonon rate K = a Δ0² E coth(E/2T), s^-1 (E, Δ0² in K, K²)."""
+def relaxation_rate(model: STMModel, E_K, delta0_sq_K2, T_K: float, delta_K=None) -> np.ndarray:
+    """Relaxation rate K, s^-1 (E, Δ0², Δ in K, K², K): the one-phonon K = a Δ0² E coth(E/2T),
+    or ``model.rate(E, Δ, Δ0, T)`` (Δ = sqrt(E² − Δ0²) unless given)."""
     E = np.asarray(E_K, dtype=float)
-    return model.rate_coefficient * np.asarray(delta0_sq_K2) * E * _coth(E / (2.0 * T_K))
+    d0sq = np.asarray(delta0_sq_K2, dtype=float)
+    if model.rate is None:
+        return model.rate_coefficient * d0sq * E * _coth(E / (2.0 * T_K))
+    delta = np.sqrt(np.maximum(E * E - d0sq, 0.0)) if delta_K is None else delta_K
+    return np.broadcast_to(model.rate(E, delta, np.sqrt(d0sq), T_K), E.shape)
+
+
+def _one_phonon_a(model: STMModel) -> float:
+    if model.rate_coefficient is None:
+        raise ValueError("the STM closed forms need the one-phonon STMModel.rate_coefficient")
+    return model.rate_coefficient
 
 
 def occupation(E_K, T_K: float) -> np.ndarray:
@@ -228,10 +254,12 @@ def _delta_breaks(delta_max: float, temps: tuple[float, ...],
 
 def _collect(model: STMModel, temps: tuple[float, ...], opts: QuadratureOptions,
              terms: Callable) -> tuple[np.ndarray, np.ndarray, float]:
-    """Evaluate ``terms(E, Δ0², W) -> (F, K[, G])`` on the grid, J-block by J-block.
+    """Evaluate ``terms(E, Δ0², W, Δ) -> (F, K[, G])`` on the grid, J-block by J-block.
 
     W is the quadrature weight times the density (P̄_K/2) j(J0) (number per m³ per node).
     Returns flat F and K with negligible-F entries dropped, and ΣG over the whole grid.
+    F may be a stack of m series, shape (m, *E.shape): then F comes back (m, n) and a
+    node is kept where any series is not negligible.
     """
     for T in temps:
         if not (math.isfinite(T) and T > 0):
@@ -248,15 +276,21 @@ def _collect(model: STMModel, temps: tuple[float, ...], opts: QuadratureOptions,
         d0sq = (model.hbar_omega0_K**2 * np.exp(-Jn[i:i + rows]))[:, None]
         E = np.sqrt(Dn[None, :] ** 2 + d0sq)
         W = cJ[i:i + rows, None] * wD[None, :]
-        F, K, *G = terms(E, d0sq, W)
+        F, K, *G = terms(E, d0sq, W, Dn[None, :])
         extra += float(np.sum(G[0])) if G else 0.0
         if F is not None:
-            keep = F != 0.0
-            Fs.append(F[keep])
-            Ks.append(np.broadcast_to(K, F.shape)[keep])
-    F, K = (np.concatenate(Fs), np.concatenate(Ks)) if Fs else (np.zeros(0), np.zeros(0))
-    keep = np.abs(F) > opts.drop_rel * np.sum(np.abs(F))
-    return F[keep], K[keep], extra
+            F = np.asarray(F)
+            single = F.shape == E.shape
+            F = F.reshape((-1,) + E.shape)
+            keep = np.any(F != 0.0, axis=0)
+            Fs.append(F[:, keep])
+            Ks.append(np.broadcast_to(K, E.shape)[keep])
+    if not Fs:
+        return np.zeros(0), np.zeros(0), extra
+    F, K = np.concatenate(Fs, axis=1), np.concatenate(Ks)
+    keep = np.any(np.abs(F) > opts.drop_rel * np.sum(np.abs(F), axis=1, keepdims=True), axis=0)
+    F, K = F[:, keep], K[keep]
+    return (F[0] if single else F), K, extra
 
 
 def _times(t_s) -> tuple[np.ndarray, tuple]:
@@ -285,8 +319,8 @@ def heat_capacity(model: STMModel, T_K: float, t_s,
 
     ``t_s`` any shape (s); ``np.inf`` gives C_eq.
     """
-    def terms(E, d0sq, W):
-        return K_B * W * _schottky(E / T_K), relaxation_rate(model, E, d0sq, T_K)
+    def terms(E, d0sq, W, D):
+        return K_B * W * _schottky(E / T_K), relaxation_rate(model, E, d0sq, T_K, D)
     F, K, _ = _collect(model, (T_K,), opts, terms)
     return _relaxed_sum(F, K, t_s)
 
@@ -295,8 +329,88 @@ def heat_capacity_eq(model: STMModel, T_K: float,
                      opts: QuadratureOptions = _DEFAULT) -> float:
     r"""Equilibrium heat capacity :math:`k_B\sum E\,\partial n_{eq}/\partial T`, J m^-3 K^-1."""
     _, _, c = _collect(model, (T_K,), opts,
-                       lambda E, d0sq, W: (None, None, K_B * W * _schottky(E / T_K)))
+                       lambda E, d0sq, W, D: (None, None, K_B * W * _schottky(E / T_K)))
     return c
+
+
+def heat_capacity_tf(model: STMModel, T_K: float, t_s, opts: QuadratureOptions = _DEFAULT,
+                     log_step: float = 1e-4) -> np.ndarray:
+    r"""TF's C(T,t) = dE(t)/dT after heating from a cold start (TF eqs. 10–11; PHYSICS §6),
+    J m^-3 K^-1.  E(t) = k_B Σ E n_eq(T)(1 − e^{−K(T)t}), so
+
+    .. math:: C_{tf} = k_B\sum E\Big[rac{\partial n_{eq}}{\partial T}(1-e^{-Kt})
+              + n_{eq}\,rac{\partial\ln K}{\partial T}\,Kt\,e^{-Kt}\Big]
+
+    ∂ ln K/∂T by a central difference with relative step ``log_step`` (as the Monte Carlo).
+    """
+    h = log_step * T_K
+
+    def terms(E, d0sq, W, D):
+        dlnK = (np.log(relaxation_rate(model, E, d0sq, T_K + h, D))
+                - np.log(relaxation_rate(model, E, d0sq, T_K - h, D))) / (2.0 * h)
+        F = np.stack([K_B * W * _schottky(E / T_K), K_B * W * E * occupation(E, T_K) * dlnK])
+        return F, relaxation_rate(model, E, d0sq, T_K, D)
+    F, K, _ = _collect(model, (T_K,), opts, terms)
+    relaxed = _relaxed_sum(F[0], K, t_s)
+    t, shape = _times(t_s)
+    out, buf = np.empty(t.size), np.empty_like(K)
+    for k, tk in enumerate(t):
+        np.multiply(K, -tk, out=buf)
+        out[k] = F[1] @ (-buf * np.exp(buf)) if np.isfinite(tk) else 0.0
+    return relaxed + out.reshape(shape)
+
+
+def _j0_cumulative(model: STMModel, n: int = 20001) -> Callable[[np.ndarray], np.ndarray]:
+    """N(J) = (P̄_K/2) ∫_{J_lo}^{J} j dJ0 (K^-1 m^-3), trapezoid on a fine grid through the kinks."""
+    pts = np.array([model.J_lo, *model.J_kinks, model.J_hi])
+    grid = np.unique(np.concatenate([np.linspace(a, b, max(2, int(n * (b - a) / (model.J_hi - model.J_lo))))
+                                     for a, b in zip(pts[:-1], pts[1:])]))
+    j = np.asarray(model.J_pdf(grid), dtype=float)
+    cum = np.concatenate(([0.0], np.cumsum(0.5 * (j[1:] + j[:-1]) * np.diff(grid))))
+    return lambda J: 0.5 * model.P_bar_per_K_m3 * np.interp(J, grid, cum)
+
+
+def heat_capacity_step_function(model: STMModel, T_K: float, t_s, observable: str = "C",
+                                per_decade: int = 200, dT_rel: float = 1e-3) -> np.ndarray:
+    r"""TF's step-function approximation (TF eqs. 16–17) applied to exactly this model, J m^-3 K^-1.
+
+    In TF's regime Δ0 << Δ the rate is K = k(Δ, T) e^{−J0}, so 1 − e^{−Kt} → θ(Kt − 1)
+    relaxes every TLS with J0 < J_b = ln[k(Δ,T) t] (eq. 17), and the J0 integral is the
+    cumulative density N(J_b) (with the model's J_lo, J_hi and j(J0)):
+
+    .. math:: E_{step}(T,t) = k_B\int_0^{\Delta_{max}} d\Delta\,\Delta\, n_{eq}(\Delta,T)\,N(J_b),\qquad
+              C = k_B\int d\Delta\,\Delta\,rac{\partial n_{eq}}{\partial T} N(J_b)
+
+    ``observable="C_tf"`` returns dE_step/dT (central difference, relative step ``dT_rel``),
+    TF's eq. 18 before its asymptotic evaluation; ``"C"`` the small-step analogue.  Δ by a
+    4-point Gauss rule on ``per_decade`` panels per decade from 1e-6 T (relative accuracy
+    ~1e-6).  k = K(Δ, J_lo) e^{J_lo}; needs Δ0(J_lo) <= 1e-6 T (ValueError otherwise).
+    """
+    if observable not in ("C", "C_tf"):
+        raise ValueError(f"observable must be C or C_tf (got {observable!r})")
+    d0_lo = float(delta0_K(model, model.J_lo))
+    if not d0_lo <= 1e-6 * T_K:
+        raise ValueError(f"the step function needs Δ0(J_lo) <= 1e-6 T (TF's regime; got "
+                         f"Δ0 = {d0_lo:g} K at T = {T_K:g} K)")
+    t, shape = _times(t_s)
+    lo = 1e-6 * T_K
+    n_pan = max(4, int(math.ceil(per_decade * math.log10(model.delta_max_K / lo))))
+    D, wD = _gl_panels(np.concatenate(([0.0], np.geomspace(lo, model.delta_max_K, n_pan + 1))), 4)
+    E = np.sqrt(D * D + d0_lo**2)
+    N = _j0_cumulative(model)
+
+    def integral(T, weight):
+        with np.errstate(divide="ignore"):
+            log_k = np.log(relaxation_rate(model, E, d0_lo**2, T, D)) + model.J_lo
+        return np.array([K_B * np.sum(wD * weight * N(log_k + math.log(tk))) for tk in t])
+
+    if observable == "C":
+        out = integral(T_K, _schottky(E / T_K))
+    else:
+        h = dT_rel * T_K
+        out = (integral(T_K + h, E * occupation(E, T_K + h))
+               - integral(T_K - h, E * occupation(E, T_K - h))) / (2.0 * h)
+    return out.reshape(shape)
 
 
 def _step_terms(model, T_K, dT_K, opts):
@@ -304,9 +418,9 @@ def _step_terms(model, T_K, dT_K, opts):
     if not (T1 > 0 and dT_K != 0):
         raise ValueError(f"need dT != 0 and T + dT > 0 (got T={T_K}, dT={dT_K})")
 
-    def terms(E, d0sq, W):      # F, K(T + dT), and the energy at T
+    def terms(E, d0sq, W, D):   # F, K(T + dT), and the energy at T
         F = K_B * W * E * _occupation_difference(E, T1, T_K)
-        return F, relaxation_rate(model, E, d0sq, T1), K_B * W * E * occupation(E, T_K)
+        return F, relaxation_rate(model, E, d0sq, T1, D), K_B * W * E * occupation(E, T_K)
     return _collect(model, (T_K, T1), opts, terms)
 
 
@@ -324,7 +438,7 @@ def heat_capacity_step(model: STMModel, T_K: float, dT_K: float, t_s,
 def energy_eq(model: STMModel, T_K: float, opts: QuadratureOptions = _DEFAULT) -> float:
     r"""Equilibrium TLS energy :math:`k_B\sum E\,n_{eq}(E,T)`, J m^-3."""
     _, _, u = _collect(model, (T_K,), opts,
-                       lambda E, d0sq, W: (None, None, K_B * W * E * occupation(E, T_K)))
+                       lambda E, d0sq, W, D: (None, None, K_B * W * E * occupation(E, T_K)))
     return u
 
 
@@ -339,9 +453,9 @@ def energy_after_step(model: STMModel, T_K: float, dT_K: float, t_s,
 
 
 def _cooling_terms(model, T1_K, T0_K, opts):
-    def terms(E, d0sq, W):      # F, K(T0), and the final energy at T0
+    def terms(E, d0sq, W, D):   # F, K(T0), and the final energy at T0
         F = K_B * W * E * _occupation_difference(E, T1_K, T0_K)
-        return F, relaxation_rate(model, E, d0sq, T0_K), K_B * W * E * occupation(E, T0_K)
+        return F, relaxation_rate(model, E, d0sq, T0_K, D), K_B * W * E * occupation(E, T0_K)
     return _collect(model, (T1_K, T0_K), opts, terms)
 
 
@@ -406,7 +520,7 @@ def tau_min(model: STMModel, T_K) -> np.ndarray:
     .. math:: \tau_{min}(T)^{-1} = K(E{=}T, p{=}1) = a T^3\coth(1/2)
     """
     T = np.asarray(T_K, dtype=float)
-    return math.tanh(0.5) / (model.rate_coefficient * T**3)
+    return math.tanh(0.5) / (_one_phonon_a(model) * T**3)
 
 
 def _positive_times(t_s) -> np.ndarray:
@@ -534,7 +648,7 @@ def closed_form_validity(model: STMModel, observable: str, t_s=None, *,
     "heat_release", "heat_capacity_eq"} (T_K for the first and last, T1_K and T0_K for
     heat_release).  The closed form holds where ``bound`` << 1; see `ClosedFormValidity`.
     """
-    a = model.rate_coefficient
+    a = _one_phonon_a(model)
     d0min, d0max = float(delta0_K(model, model.J_hi)), float(delta0_K(model, model.J_lo))
     E_cut = min(model.delta_max_K, d0max)
     Js = np.linspace(model.J_lo, model.J_hi, 2001)

@@ -7,7 +7,8 @@ found, are listed in :func:`tf_readings`.
 * α_TF (eqs. 15–16): :func:`alpha_tf`;
 * eq. 12 (one-phonon non-diagonal rate, exponent J1 as corrected): :func:`rate_eq12`;
 * eqs. 17–19 (step-function C(T, t), τ*): :func:`J_b_eq17`, :func:`heat_capacity_eq18`,
-  :func:`tau_star_eq19`, :func:`tau_star_constant`;
+  :func:`tau_star_eq19`, :func:`tau_star_constant`, :func:`step_function_constants`;
+* the channels' rates as numpy functions of (E, Δ, Δ0, T) for quadratures: :func:`tls_rate`;
 * eq. 25 (steepest descent at high T) and its first correction: :func:`rate_eq25`,
   :func:`F_debye`, :func:`eq25_correction`;
 * eq. 30 (classical limit J2 = T/T0): :func:`T0_eq30`;
@@ -22,13 +23,13 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.special import sici
 
-from ..multiphonon import nondiagonal_rate
-from ..units import HBAR, K_B, PI
-from ..vibrations import (TFParameters, J1_debye, J2_debye, J_eff, J_eff_einstein, _debye_integral,
-                          coth_half, einstein_phis)
+from ..multiphonon import multiphonon_table, nondiagonal_rate
+from ..units import EULER_GAMMA, HBAR, K_B, PI
+from ..vibrations import (TFParameters, J1_debye, J2_debye, J_eff_einstein, _debye_integral,
+                          coth_half, einstein_phis, inv_sinh_half, log_enhancement)
 
 __all__ = ["alpha_tf", "rate_eq12", "J_b_eq17", "tau_star_constant", "tau_star_eq19",
-           "heat_capacity_eq18", "F_debye", "F_debye_low_T", "rate_eq25", "eq25_correction",
+           "heat_capacity_eq18", "step_function_constants", "tls_rate", "F_debye", "F_debye_low_T", "rate_eq25", "eq25_correction",
            "T_eq26", "T0_eq30", "tf_parameter_check", "tf_readings"]
 
 
@@ -85,12 +86,42 @@ def tau_star_constant() -> float:
     return 1.5 + 12.0 / PI**2 * integral
 
 
+@functools.lru_cache(maxsize=1)
+def step_function_constants() -> dict[str, float]:
+    """The constant c of C = (π²/6) n(0) k_B² T [ln(αħ²ν²T³t) − J*_min + c] in the logarithmic
+    regime (J_min << J_b << J_max, Δ_max >> T, L(T) constant), for both observables.
+
+    * ``C_tf_step`` = 3.6161: TF's dE/dT with the step function of eq. 17
+      (:func:`tau_star_constant`; TF print 3).
+    * ``C_tf_exact`` = 3.6161 + γ_E = 4.1934: the exact dynamics.  Per TLS with J_b the
+      boundary of eq. 17, ∫_{J_min}^∞ [1 − exp(−e^{J_b − J})] dJ = J_b − J_min + γ_E + O(e^{J_min − J_b})
+      (∫_0^∞ e^{-e^u}du = E1(1), ∫_{-∞}^0 (1 − e^{-e^u})du = Ein(1), Ein(1) − E1(1) = γ_E);
+      the shift multiplies ∂f0/∂T only, whose Δ-average is the equilibrium C.
+    * ``C_step`` = (6/π²)∫ s(x) ln[x³ coth(x/2)] dx, s = x²e^x/(e^x + 1)²: the small-step C
+      (PHYSICS §6, no ∂K/∂T term) with the step function.
+    * ``C_exact`` = C_step + γ_E: the small-step C with the exact dynamics.
+
+    So eq. 19's 3 puts τ* too long by e^{4.193 − 3} = 3.30 against the exact dynamics
+    (by e^{0.616} = 1.85 from the step-function algebra, by e^{γ_E} = 1.78 from the step itself).
+    """
+    s = lambda x: x * x * math.exp(-x) / (1.0 + math.exp(-x)) ** 2
+    f = lambda x: s(x) * math.log(x**3 / math.tanh(0.5 * x))
+    c_step = 6.0 / PI**2 * (quad(f, 0.0, 1.0, limit=200)[0] + quad(f, 1.0, 80.0, limit=200)[0])
+    c_tf = tau_star_constant()
+    return {"C_tf_step": c_tf, "C_tf_exact": c_tf + EULER_GAMMA,
+            "C_step": c_step, "C_exact": c_step + EULER_GAMMA}
+
+
 def tau_star_eq19(T_K, params: TFParameters, J_min: float, model: str = "debye",
                   constant: float = 3.0):
     """τ*(T) of TF eq. 19, s.
 
     .. math:: 1/\\tau^* = \\alpha\\hbar^2\\nu^2 T^3 \\exp(-J^*_{min} + 3),\\qquad
-              J^*_{min} = J_{min} - J_{eff}(T)
+              J^*_{min} = J_{min} - L(T)
+
+    L = ``vibrations.log_enhancement``: the ln of the vibrational factor of the rate
+    (J1 for the Debye model as TF print; J_eff − ½ ln φ3 for the Einstein model, so that
+    τ* belongs to the same rate as channel 2 and only the constant is TF's).
 
     In kelvin units αħ²ν²T³ = α_K V0² T³ with V0 = ħν/k_B, so 1/τ* is in s^-1.
 
@@ -101,12 +132,13 @@ def tau_star_eq19(T_K, params: TFParameters, J_min: float, model: str = "debye",
     J_min : float
         Smallest bare transparency J0 of the population (TF: J_str).
     model : {"debye", "einstein"}
-        J_eff model (``vibrations.J_eff``).
+        Vibration model of L(T).
     constant : float
-        TF's 3 by default; ``tau_star_constant()`` (3.616) is what the step function gives.
+        TF's 3 by default; ``tau_star_constant()`` (3.616) is what the step function gives,
+        ``step_function_constants()["C_tf_exact"]`` (4.194) what the exact dynamics give.
     """
     T = np.asarray(T_K, dtype=float)
-    J_star_min = J_min - J_eff(T, params, model)
+    J_star_min = J_min - log_enhancement(T, params, model)
     return 1.0 / (alpha_tf(params) * params.V0_K**2 * T**3 * np.exp(-J_star_min + constant))
 
 
@@ -130,10 +162,55 @@ def heat_capacity_eq18(T_K, t_s, n0_per_K_m3: float, params: TFParameters, J_min
     return PI**2 / 6.0 * n0_per_K_m3 * K_B * np.asarray(T_K, dtype=float) * np.log(np.asarray(t_s) / tau)
 
 
+def tls_rate(params: TFParameters, kind: str = "nondiagonal", vibration: str = "debye",
+             frozen_T_K: float | None = None):
+    """The total rate K(E, Δ, Δ0, T) (s^-1) of a TF channel, as a numpy function for quadratures.
+
+    Written from PHYSICS §4.2–4.3 independently of the pipeline's channel wiring
+    (``tlsmc.rates.tf``): V = Δ0/2 (TF eq. 9 with Δ0 = 2ħν e^{−J0/2}) and
+
+    .. math:: K = \\alpha V^2 e^{L(T)} (\\Delta/E)^2 E^3 \\coth\\frac{E}{2T}\\times
+              \\begin{cases}1 & \\text{nondiagonal}\\\\ e^{m(E,T)} & \\text{multiphonon}\\end{cases}
+
+    with L = ``vibrations.log_enhancement`` (``vibration``; J1 for multiphonon) and m the
+    tabulated ln(K_multi/K_nondiag) (``MultiphononTable.log_ratio``, the same table as the
+    channel).
+
+    Parameters
+    ----------
+    kind : {"nondiagonal", "multiphonon"}
+    vibration : {"debye", "einstein"}
+        L(T) of the non-diagonal channel (multiphonon is the Debye model).
+    frozen_T_K : float, optional
+        Evaluate L at this fixed temperature (non-diagonal only): the rate without the
+        T-dependence of the vibrational enhancement (what TF's step-function algebra neglects).
+
+    Returns
+    -------
+    callable
+        ``rate(E_K, delta_K, delta0_K, T_K) -> K`` (broadcasting arrays, scalar T).
+    """
+    if kind not in ("nondiagonal", "multiphonon"):
+        raise ValueError(f"kind must be nondiagonal or multiphonon (got {kind!r})")
+    if kind == "multiphonon" and (vibration != "debye" or frozen_T_K is not None):
+        raise ValueError("the multiphonon rate is the Debye model with its own J1(T), J2(T)")
+    table = multiphonon_table(params) if kind == "multiphonon" else None
+
+    def rate(E_K, delta_K, delta0_K, T_K):
+        E, d, d0 = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (E_K, delta_K, delta0_K)))
+        L = float(log_enhancement(T_K if frozen_T_K is None else frozen_T_K, params, vibration))
+        K = params.alpha_K * (0.5 * d0) ** 2 * math.exp(L) * d * d * E * coth_half(E / T_K)
+        if table is not None:
+            K = K * np.exp(table.log_ratio(E.ravel(), T_K)).reshape(E.shape)
+        return K
+
+    return rate
+
+
 def _debye_moment(T_K, params: TFParameters, power: int):
     """∫ρ(ω) ω^power / sinh(ω/2T) dω (K^power) for the Debye density of TF eq. 14."""
     T = np.asarray(T_K, dtype=float)
-    kernel = lambda a: a**power * 2.0 * np.exp(-0.5 * a) / -np.expm1(-a)
+    kernel = lambda a: np.where(np.isinf(a), 0.0, a**power * inv_sinh_half(a))
     return 0.75 * params.R * T**power * _debye_integral(T, params.theta_D_K, kernel)
 
 
@@ -217,6 +294,8 @@ def tf_parameter_check(params: TFParameters | None = None, J0: float = 50.0) -> 
       barrier — which is why TF switch to eq. 7 with J''.
     * Einstein with J'': φ1(0) = a/(1+b) = 30.9 (a = ħJ'²/4MΩ = 80.8, b = ħJ''/2MΩ = 1.62),
       so J* = J0 − φ1 = 19.1 ≈ TF's "J* ≈ 20".  Without J'' (b = 0) J* = 50 − 80.8 < 0.
+      Eq. 7's prefactor φ3^{-1/2} = 1/(1+b) = 0.38 (``vibrations.log_enhancement``) makes
+      the rate that of J* = 20.07.
     * J'' = 400 Å⁻² and J' = 200 Å⁻¹ are exactly J ∝ ΔR² with J0 = 50 at ΔR = 0.5 Å
       (J' = 2J0/ΔR, J'' = 2J0/ΔR²); then J'²/2J'' = J0, so the Einstein J_eff(T)
       saturates at J0 (J* → 0: the barrier closes) as T → ∞.
@@ -234,6 +313,7 @@ def tf_parameter_check(params: TFParameters | None = None, J0: float = 50.0) -> 
         "einstein_b": b,
         "phi1_0": float(einstein_phis(0.0, p)[0]),
         "J_star_einstein_T0": J0 - float(J_eff_einstein(0.0, p)),
+        "J_star_einstein_rate_T0": J0 - float(log_enhancement(0.0, p, "einstein")),
         "J_star_einstein_no_J2": J0 - a,
         "J_eff_einstein_T_inf": p.J1_per_m**2 / (2.0 * p.J2_per_m2),
         "T0_eq30_K": T0_eq30(p),

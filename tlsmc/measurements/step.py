@@ -41,8 +41,7 @@ class HeatCapacity:
     temperatures_K: tuple[float, ...] = param(unit="K")
     times: TimeGrid = param()
     step_fraction: float = param(0.01, gt=0, le=0.5, doc="δT / T of the finite step")
-    observables: tuple[str, ...] = param(("C", "C_step", "C_eq", "U"),
-                                         choices=("C", "C_step", "C_eq", "U"))
+    observables: tuple[str, ...] = param(("C", "C_step", "C_eq", "U"), choices=_HC_OBSERVABLES)
 
     def validate(self, prefix: str) -> None:
         check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")

@@ -16,10 +16,15 @@ from scipy.special import expit, log_expit
 
 from ..materials import Material
 from .one_phonon import OnePhonon, one_phonon_coefficient
+from .tf import TFMultiphonon, TFNondiagonal, tf_parameters
 
-__all__ = ["RATE_CHANNELS", "RateSet", "build_rates", "one_phonon_coefficient"]
+__all__ = ["RATE_CHANNELS", "RateSet", "build_rates", "one_phonon_coefficient", "tf_parameters"]
 
-RATE_CHANNELS: dict[str, type] = {"one_phonon": OnePhonon}
+RATE_CHANNELS: dict[str, type] = {
+    "one_phonon": OnePhonon,
+    "tf_nondiagonal": TFNondiagonal,
+    "tf_multiphonon": TFMultiphonon,
+}
 
 
 @dataclass(frozen=True, slots=True)

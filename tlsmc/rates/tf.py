@@ -1,0 +1,94 @@
+"""Trakhtenberg–Flerov rate channels (PHYSICS §4.2–4.3): vibration-assisted tunneling.
+
+Both read their parameters from the Material (:func:`tf_parameters`): ν, Θ_D, J', J'',
+M and ħΩ.  The TLS enters through V = Δ0/2 (TF eq. 9: V = ħν e^{−J0/2}, Δ0 = 2V), Δ and
+E of its spectrum.  Each adds its total rate K = K↑ + K↓ (s^-1); RateSet splits it by
+detailed balance.
+
+* ``tf_nondiagonal`` (option ``vibration = "debye" | "einstein"``):
+  K = α_TF V² e^{L(T)} (Δ/E)² E³ coth(E/2T), L = J1 (TF eq. 14) or eq. 7's
+  J_eff − ½ ln φ3 (``vibrations.log_enhancement``).
+* ``tf_multiphonon``: the exact Debye-model rate (TF eq. 6, B = 0) from the table of
+  :func:`tlsmc.multiphonon.multiphonon_table`, built once per parameter set (≈ 1.3 s,
+  cached) for 1 mK <= T <= 300 K; per TLS it costs one log, one exp and one sin more
+  than the one-phonon channel.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import ConfigError, param
+from ..materials import Material
+from ..multiphonon import (
+    add_multiphonon_total,
+    add_nondiagonal_total,
+    multiphonon_table,
+)
+from ..units import AMU
+from ..vibrations import VIBRATION_MODELS, TFParameters
+
+__all__ = ["TFNondiagonal", "TFMultiphonon", "tf_parameters"]
+
+
+def tf_parameters(material: Material, by: str) -> TFParameters:
+    """The TF parameter set of a material; ConfigError naming the first missing field.
+
+    Parameters
+    ----------
+    material : Material with nu_rad_s, theta_D_K, J1_per_m, J2_per_m2, tf_mass_amu, omega_E_K
+    by : who needs them (for the message), e.g. "rate channel tf_multiphonon"
+    """
+    return TFParameters(
+        nu_rad_s=material.need("nu_rad_s", by),
+        J1_per_m=material.need("J1_per_m", by),
+        J2_per_m2=material.need("J2_per_m2", by),
+        mass_kg=material.need("tf_mass_amu", by) * AMU,
+        theta_D_K=material.need("theta_D_K", by),
+        omega_E_K=material.need("omega_E_K", by),
+    )
+
+
+def _V_K(spectrum) -> np.ndarray:
+    """TF's matrix element V = Δ0/2, K."""
+    return 0.5 * spectrum.delta0_K
+
+
+@dataclass(frozen=True, slots=True)
+class TFNondiagonal:
+    """TF non-diagonal (barrier-modulation) one-phonon relaxation (TF eqs. 12, 15–16).
+
+    .. math:: K = \\alpha_{TF} V^2 e^{L(T)} \\Big(\\frac{\\Delta}{E}\\Big)^2 E^3\\coth\\frac{E}{2T},
+              \\qquad \\alpha_{TF} = \\frac{\\pi^3 J'^2}{4\\hbar^4 M\\omega_D^5}
+    """
+
+    vibration: str = param("debye", choices=tuple(VIBRATION_MODELS),
+                           doc="J_eff model: Debye (TF eq. 14) or Einstein with J'' (TF eq. 7)")
+
+    def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None:
+        """Add this channel's total rate K (s^-1) at temperature T (K) into ``out``."""
+        params = tf_parameters(material, "rate channel tf_nondiagonal")
+        add_nondiagonal_total(spectrum.E_K, spectrum.delta_K, _V_K(spectrum), T_K, params, out,
+                              self.vibration)
+
+
+@dataclass(frozen=True, slots=True)
+class TFMultiphonon:
+    """Exact Debye-model multiphonon relaxation (TF eq. 6 with B = 0; PHYSICS §4.3); no options.
+
+    .. math:: K = \\alpha_{TF} V^2 \\Big(\\frac{\\Delta}{E}\\Big)^2 E^3\\coth\\frac{E}{2T}
+              \\big[e^{J_1(T)}s(E) + e^{J_2(T) + r(E,T)}\\big]
+
+    → ``tf_nondiagonal`` (Debye) for 0.02 T³ ≲ E ≲ 40 K at low T, → TF eq. 25 at high T.
+    """
+
+    def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None:
+        """Add this channel's total rate K (s^-1) at temperature T (K) into ``out``."""
+        params = tf_parameters(material, "rate channel tf_multiphonon")
+        table = multiphonon_table(params)
+        if T_K > table.T_max_K * (1.0 + 1e-12):
+            raise ConfigError(f"rate channel tf_multiphonon is tabulated for T <= {table.T_max_K:g} K "
+                              f"(got T = {T_K:g} K)")
+        add_multiphonon_total(spectrum.E_K, spectrum.delta_K, _V_K(spectrum), T_K, params, out,
+                              table)
