@@ -121,3 +121,14 @@ def test_cli_subprocess_no_traceback(tmp_path, base_table, write_toml):
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0
     assert "scenario.population.J0.J_min must be < scenario.population.J0.J_max (got 70 >= 50)" in proc.stderr
+
+
+def test_missing_material_field_is_named_at_load(base_table):
+    base_table["material"] = {"preset": "tf1982"}
+    base_table["rates"] = [{"kind": "one_phonon"}]
+    with pytest.raises(ConfigError, match=r"material\.gamma_l_eV is required by rate channel one_phonon"):
+        tlsmc.parse_scenario(base_table)
+    base_table["material"] = {"preset": "vitreous_silica"}
+    base_table["rates"] = [{"kind": "tf_multiphonon"}]
+    with pytest.raises(ConfigError, match=r"material\.J1_per_m is required by rate channel tf_multiphonon"):
+        tlsmc.parse_scenario(base_table)

@@ -81,6 +81,10 @@ def parse_scenario(table: dict[str, Any]) -> Scenario:
     scenario = from_table(Scenario, table, "scenario")
     names = [type(r) for r in scenario.rates]
     require(len(set(names)) == len(names), "scenario.rates lists a channel twice")
+    for part in (scenario.population, *scenario.rates):
+        check = getattr(part, "check_material", None)   # parts that need material fields
+        if check is not None:
+            check(scenario.material)
     return scenario
 
 

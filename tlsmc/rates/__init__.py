@@ -5,7 +5,9 @@ is fixed by detailed balance, K↑ = K n_eq(E,T), K↓ = K (1 − n_eq), so
 K↑/K↓ = exp(−E/T) holds by construction for every channel.
 
 Registry :data:`RATE_CHANNELS` maps scenario names (``[[rates]] kind = ...``)
-to channel dataclasses with ``add_rate(spectrum, material, T_K, out)``.
+to channel dataclasses with ``add_rate(spectrum, material, T_K, out)`` and
+``check_material(material)`` (called when the scenario is loaded, so a missing
+material field is reported before anything runs).
 """
 from __future__ import annotations
 

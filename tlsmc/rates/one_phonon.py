@@ -37,6 +37,10 @@ class OnePhonon:
               \\frac{M_\\alpha^2 E^3}{2\\pi\\rho\\hbar^4 v_\\alpha^5}\\coth\\frac{E}{2T}
     """
 
+    def check_material(self, material: Material) -> None:
+        """ConfigError naming the first material field this channel needs and lacks."""
+        one_phonon_coefficient(material)
+
     def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None:
         """Add this channel's total rate K (s^-1) at temperature T (K) into ``out``."""
         a = one_phonon_coefficient(material)

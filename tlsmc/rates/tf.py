@@ -66,6 +66,10 @@ class TFNondiagonal:
     vibration: str = param("debye", choices=tuple(VIBRATION_MODELS),
                            doc="J_eff model: Debye (TF eq. 14) or Einstein with J'' (TF eq. 7)")
 
+    def check_material(self, material: Material) -> None:
+        """ConfigError naming the first material field this channel needs and lacks."""
+        tf_parameters(material, "rate channel tf_nondiagonal")
+
     def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None:
         """Add this channel's total rate K (s^-1) at temperature T (K) into ``out``."""
         params = tf_parameters(material, "rate channel tf_nondiagonal")
@@ -82,6 +86,10 @@ class TFMultiphonon:
 
     → ``tf_nondiagonal`` (Debye) for 0.02 T³ ≲ E ≲ 40 K at low T, → TF eq. 25 at high T.
     """
+
+    def check_material(self, material: Material) -> None:
+        """ConfigError naming the first material field this channel needs and lacks."""
+        tf_parameters(material, "rate channel tf_multiphonon")
 
     def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None:
         """Add this channel's total rate K (s^-1) at temperature T (K) into ``out``."""
