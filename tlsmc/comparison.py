@@ -24,7 +24,9 @@ import pandas as pd
 
 from .analytic import stm, tf1982
 from .measurements import HeatCapacity, HeatRelease
+from .measurements.expansion import ThermalExpansion
 from .population import TunnelingModel
+from .soft_population import SoftPotentialModel
 from .rates.one_phonon import OnePhonon
 from .rates.tf import TFMultiphonon, TFNondiagonal, tf_parameters
 from .units import HBAR, K_B, per_joule_to_per_kelvin
@@ -155,8 +157,35 @@ def _points(observable, T, t, exact, closed, step=None, **extra) -> list[dict]:
 _BUILDERS = {HeatCapacity: _heat_capacity_rows, HeatRelease: _heat_release_rows}
 
 
+COLUMNS = ["observable", "T_K", "t_s", "mc", "mc_stderr", "exact", "closed_form", "z", "unit",
+           "T1_K", "step_function"]
+
+
+def merge_with_mc(rows: list[dict], observables: pd.DataFrame) -> pd.DataFrame:
+    """Join analytic rows (observable, T_K, t_s[, T1_K], exact, closed_form[, step_function])
+    with the MC table and add z = (mc − exact)/mc_stderr; columns :data:`COLUMNS`."""
+    exact = pd.DataFrame(rows)
+    for col in ("T1_K", "step_function"):
+        if col not in exact.columns:
+            exact[col] = np.nan
+    mc = observables.copy()
+    if "T1_K" not in mc.columns:
+        mc["T1_K"] = np.nan
+    mc = mc.rename(columns={"value": "mc", "stderr": "mc_stderr"})
+    table = exact.merge(mc[KEYS + ["mc", "mc_stderr", "unit"]], on=KEYS, how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["z"] = (table["mc"] - table["exact"]) / table["mc_stderr"]
+    return table[COLUMNS]
+
+
 def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
     """(comparison DataFrame or None, a note saying what was compared)."""
+    if any(isinstance(m, ThermalExpansion) for m in scenario.measurement):
+        from .expansion_comparison import with_expansion_rows   # α, Γ, ε rows (GGP 1985)
+        return with_expansion_rows(scenario, observables, comparison_table)
+    if isinstance(scenario.population, SoftPotentialModel):
+        from .soft_comparison import soft_comparison_table
+        return soft_comparison_table(scenario, observables)
     if not isinstance(scenario.population, TunnelingModel):
         return None, "no analytic comparison for this population model"
     unsupported = [type(r).__name__ for r in scenario.rates if type(r) not in _QUADRATURE_RATES]
@@ -173,18 +202,7 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
         rows += builder(m, model, scenario)
     if not rows:
         return None, "no measurement of this scenario has an analytic counterpart"
-    exact = pd.DataFrame(rows)
-    if "T1_K" not in exact.columns:
-        exact["T1_K"] = np.nan
-    mc = observables.copy()
-    if "T1_K" not in mc.columns:
-        mc["T1_K"] = np.nan
-    mc = mc.rename(columns={"value": "mc", "stderr": "mc_stderr"})
-    table = exact.merge(mc[KEYS + ["mc", "mc_stderr", "unit"]], on=KEYS, how="left")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["z"] = (table["mc"] - table["exact"]) / table["mc_stderr"]
-    cols = ["observable", "T_K", "t_s", "mc", "mc_stderr", "exact", "closed_form", "z", "unit", "T1_K",
-            "step_function"]
+    table = merge_with_mc(rows, observables)
     if model.rate is None:
         note = ("exact: tlsmc.analytic.stm quadrature (one_phonon); closed forms: STM T ln t law and "
                 "(π²/24) P̄ k_B² (T1² − T0²)/t")
@@ -195,4 +213,4 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
                 "(constant 3) for C_tf; step_function: TF eqs. 16-17 for the same model")
     if skipped:
         note += f"; not compared: {', '.join(skipped)}"
-    return table[cols], note
+    return table, note

@@ -20,10 +20,11 @@ from .config import param, require
 from .j0_distributions import J0_DISTRIBUTIONS
 from .materials import Material
 from .seeding import Chunk, block_generators
+from .soft_population import SoftPopulation, SoftPotentialModel
 from .units import per_joule_to_per_kelvin
 
-__all__ = ["TunnelingPopulation", "TunnelingModel", "POPULATION_MODELS", "sample_population",
-           "check_arrays"]
+__all__ = ["TunnelingPopulation", "TunnelingModel", "SoftPopulation", "SoftPotentialModel",
+           "POPULATION_MODELS", "sample_population", "check_arrays"]
 
 
 def check_arrays(obj, names: tuple[str, ...]) -> None:
@@ -48,14 +49,19 @@ class TunnelingPopulation:
     weight : (N,) real TLSs per m³ that each sample stands for, m^-3
     delta_K : (N,) asymmetry Δ (TF's ΔE), K
     J0 : (N,) barrier-transparency parameter (TF eq. 9), dimensionless
+    gamma_sign : (N,) sign ±1 of the deformation potential γ (GGP §I: TLSs of both signs in
+        equal numbers, so the STM thermal expansion averages to zero); all +1 if not given
     """
 
     weight: np.ndarray
     delta_K: np.ndarray
     J0: np.ndarray
+    gamma_sign: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        check_arrays(self, ("weight", "delta_K", "J0"))
+        if self.gamma_sign is None:
+            object.__setattr__(self, "gamma_sign", np.ones_like(self.weight))
+        check_arrays(self, ("weight", "delta_K", "J0", "gamma_sign"))
 
     def __len__(self) -> int:
         return self.weight.shape[0]
@@ -106,6 +112,11 @@ class TunnelingModel:
         return np.where(z < 1.0, z * self.delta_knee_K,
                         self.delta_knee_K * np.exp(np.maximum(z, 1.0) - 1.0))
 
+    def check_material(self, material: Material) -> None:
+        """ConfigError naming a material field this model needs and lacks."""
+        self.density_scale(material)
+        material.need("nu_rad_s", "the tunneling spectrum")
+
     def density_scale(self, material: Material) -> float:
         """P̄/2 in K^-1 m^-3: real TLSs per K of Δ per unit J0 per m³ (STM)."""
         p_bar = material.need("P_bar_per_J_m3", "the tunneling population")
@@ -116,12 +127,14 @@ class TunnelingModel:
         """Draw ``n`` samples of a population of ``n_total`` (weights per m³)."""
         delta = self._sample_delta(rng, n)
         J0 = self.J0.sample(rng, n)
+        # drawn after Δ and J0 from the same block generator: earlier samples do not change
+        gamma_sign = np.where(rng.random(n) < 0.5, 1.0, -1.0)
         scale = self.density_scale(material) * self.J0.norm / n_total
         weight = scale / self.delta_proposal_pdf(delta)
-        return TunnelingPopulation(weight=weight, delta_K=delta, J0=J0)
+        return TunnelingPopulation(weight=weight, delta_K=delta, J0=J0, gamma_sign=gamma_sign)
 
 
-POPULATION_MODELS: dict[str, type] = {"tunneling": TunnelingModel}
+POPULATION_MODELS: dict[str, type] = {"tunneling": TunnelingModel, "soft": SoftPotentialModel}
 
 
 def sample_population(model, material: Material, entropy: int, chunk: Chunk,

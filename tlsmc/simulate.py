@@ -63,6 +63,16 @@ def _provenance() -> dict:
             "argv": sys.argv}
 
 
+def _add_counts(total: dict[str, int], pop) -> None:
+    """Sum the integer counts of ``pop.stats()`` (models that report them) into ``total``."""
+    stats = getattr(pop, "stats", None)
+    if stats is None:
+        return
+    for key, value in stats().items():
+        if isinstance(value, int):
+            total[key] = total.get(key, 0) + value
+
+
 def run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None,
         progress: bool = False) -> Results:
     """Run a scenario and return its :class:`~tlsmc.results.Results`.
@@ -81,11 +91,13 @@ def run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None
     chunks = plan_chunks(cfg.n_tls, cfg.chunk_size)
     accumulators = [m.start(cfg.n_tls, scenario) for m in scenario.measurement]
     timer = _StageTimer()
+    pop_stats: dict[str, int] = {}
     wall = time.perf_counter()
     for chunk in tqdm(chunks, disable=not progress, desc=cfg.name, unit="chunk"):
         with timer("sample"):
             pop = sample_population(scenario.population, scenario.material, entropy, chunk,
                                     cfg.n_tls)
+        _add_counts(pop_stats, pop)
         with timer("spectrum"):
             spectrum = solve_spectrum(pop, scenario.material)
         cache: dict[float, object] = {}
@@ -107,6 +119,8 @@ def run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None
                 "seed_entropy": str(entropy), "n_tls": cfg.n_tls, "n_chunks": len(chunks),
                 "chunk_size": cfg.chunk_size, "material_sources": list(scenario.material.sources),
                 "provenance": _provenance()}
+    if pop_stats:
+        metadata["population_stats"] = pop_stats
     comparison = None
     if scenario.comparison.analytic:
         from .comparison import comparison_table

@@ -10,6 +10,26 @@ eigenbasis its off-diagonal element is γ Δ0/E and the deformation potential
 is D = ∂E/∂ε = 2γ Δ/E (GGP eq. 1.7).  :class:`TwoLevelSpectrum` stores these
 per unit γ (``M_unit``, ``D_unit``) so every population model feeds the same
 rate channels.
+
+Soft potentials (GGP §II–III, PHYSICS §2–3)
+-------------------------------------------
+A :class:`~tlsmc.soft_population.SoftPopulation` carries the spectra solved when it was
+sampled (:func:`solve_soft`, re-exported here); :func:`soft_spectrum` converts them to
+kelvin with E_n = W ε_n (GGP eq. 2.7).  Its strain couplings are (PHYSICS §3)
+
+.. math:: M_\\alpha = \\frac{W c_\\alpha}{\\eta_L}\\langle 0|(y+\\delta)^2|1\\rangle,\\qquad
+          D = \\frac{W c}{\\eta_L}\\big[\\langle 1|(y+\\delta)^2|1\\rangle
+              - \\langle 0|(y+\\delta)^2|0\\rangle\\big],
+
+so with the coupling unit γ_α ≡ W c_α/η_L they are, as for the STM, γ_α M_unit and
+γ D_unit with ``M_unit = |M_over_c|`` and ``D_unit = D_over_c``.  A soft material
+therefore sets ``gamma_l_eV``/``gamma_t_eV`` to W c_l/η_L, W c_t/η_L (preset
+``soft_glass``), and the generic ``one_phonon`` channel K = a (M_unit E)² E coth(E/2T),
+a = (γ_l²/v_l⁵ + 2γ_t²/v_t⁵)/(2πρħ⁴), is exactly Σ_α M_α² E³ coth(E/2T)/(2πρħ⁴v_α⁵)
+(PHYSICS §4.1).  D for dilatation is ``W (c/η_L) D_unit`` with c = ``material.soft_c``.
+Samples that are not counted (weight 0) get M_unit = D_unit = 0 where their δ branch
+does not exist.  :class:`SoftTwoLevelSpectrum` adds what the ``activated`` channel needs:
+the barrier above the upper level and the well's vibration energy.
 """
 from __future__ import annotations
 
@@ -19,9 +39,12 @@ import numpy as np
 
 from .materials import Material
 from .population import TunnelingPopulation, check_arrays
+from .soft_population import SoftPopulation
+from .soft_potential import solve_soft
 from .units import HBAR, K_B
 
-__all__ = ["TwoLevelSpectrum", "solve_spectrum", "tunneling_spectrum"]
+__all__ = ["TwoLevelSpectrum", "SoftTwoLevelSpectrum", "solve_spectrum", "tunneling_spectrum",
+           "soft_spectrum", "solve_soft"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +79,41 @@ def tunneling_spectrum(pop: TunnelingPopulation, material: Material) -> TwoLevel
     hbar_omega0_K = 2.0 * HBAR * nu / K_B
     delta0 = hbar_omega0_K * np.exp(-0.5 * pop.J0)
     E = np.hypot(pop.delta_K, delta0)
+    # D = 2γΔ/E with the sign of γ drawn per TLS (GGP §I); rates need γ² only
     return TwoLevelSpectrum(E_K=E, delta_K=pop.delta_K.copy(), delta0_K=delta0,
-                            M_unit=delta0 / E, D_unit=2.0 * pop.delta_K / E)
+                            M_unit=delta0 / E, D_unit=pop.gamma_sign * 2.0 * pop.delta_K / E)
 
 
-_SOLVERS = {TunnelingPopulation: tunneling_spectrum}
+@dataclass(frozen=True, slots=True)
+class SoftTwoLevelSpectrum(TwoLevelSpectrum):
+    """A :class:`TwoLevelSpectrum` of soft potentials, plus the barrier (PHYSICS §4.4).
+
+    Attributes (besides the base class')
+    ----------
+    barrier_K : (N,) barrier top minus the upper level ε1, W(Ṽ_top − ε1) >= 0, K
+    well_K : (N,) ε2 − ε0 = E + E21 in K: the vibration quantum ħω of the well
+    """
+
+    barrier_K: np.ndarray
+    well_K: np.ndarray
+
+    def __post_init__(self) -> None:
+        check_arrays(self, ("E_K", "delta_K", "delta0_K", "M_unit", "D_unit", "barrier_K",
+                            "well_K"))
+
+
+def soft_spectrum(pop: SoftPopulation, material: Material) -> SoftTwoLevelSpectrum:
+    """Soft-potential spectra in K with the coupling convention of the module docstring."""
+    W = material.need("W_K", "the soft-potential spectrum")
+    M = np.abs(pop.M_over_c)
+    D = pop.D_over_c
+    return SoftTwoLevelSpectrum(
+        E_K=W * pop.E, delta_K=W * pop.delta, delta0_K=W * pop.delta0,
+        M_unit=np.where(np.isfinite(M), M, 0.0), D_unit=np.where(np.isfinite(D), D, 0.0),
+        barrier_K=W * pop.barrier, well_K=W * (pop.E + pop.E21))
+
+
+_SOLVERS = {TunnelingPopulation: tunneling_spectrum, SoftPopulation: soft_spectrum}
 
 
 def solve_spectrum(pop, material: Material) -> TwoLevelSpectrum:

@@ -17,6 +17,7 @@ import numpy as np
 from scipy.special import expit, log_expit
 
 from ..materials import Material
+from .activated import Activated
 from .one_phonon import OnePhonon, one_phonon_coefficient
 from .tf import TFMultiphonon, TFNondiagonal, tf_parameters
 
@@ -26,6 +27,7 @@ RATE_CHANNELS: dict[str, type] = {
     "one_phonon": OnePhonon,
     "tf_nondiagonal": TFNondiagonal,
     "tf_multiphonon": TFMultiphonon,
+    "activated": Activated,
 }
 
 
@@ -56,13 +58,15 @@ class RateSet:
 
     @property
     def log_k_up(self) -> np.ndarray:
-        """ln K↑ without underflow (K↑ itself underflows for E/T > ~700)."""
-        return np.log(self.K) + log_expit(-self.x)
+        """ln K↑ without underflow (K↑ itself underflows for E/T > ~700); −inf where K = 0."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.K) + log_expit(-self.x)
 
     @property
     def log_k_down(self) -> np.ndarray:
-        """ln K↓."""
-        return np.log(self.K) + log_expit(self.x)
+        """ln K↓; −inf where K = 0."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.K) + log_expit(self.x)
 
 
 def build_rates(spectrum, material: Material, channels, T_K: float) -> RateSet:
