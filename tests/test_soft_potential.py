@@ -16,6 +16,7 @@ import pytest
 import scipy.linalg as sl
 from scipy import integrate, special
 
+from tlsmc._kernels import banded_shift_invert as BSI
 from tlsmc._kernels import soft_potential as K
 from tlsmc.soft_potential import (
     NOT_TLS,
@@ -437,3 +438,96 @@ def test_explicit_basis_size_and_no_warnings():
                    chi=np.array([100.0, -100.0, 0.0, 1.0, 1.0]))
     assert int(a.n_basis) == 120
     assert float(a.E) == pytest.approx(float(b.E), rel=1e-11)
+
+
+# ----------------------------------------------------------------------------- shift-and-invert solver
+def _band_and_dense(eta, t):
+    _geom, _s, eb, tb, _vs = K.geometry(eta, t)
+    n, _ = K.basis_size(eta, t, 0)
+    ab = np.zeros((n + 8, 6))
+    K._fill_band(eb, tb, -3 * tb / 8, K.ELL, n, ab)
+    return ab, n, dense([list(ab[:n, d]) for d in range(5)], n)
+
+
+def test_banded_ldl_inertia_and_solve():
+    """Negative pivots of LDLᵀ(H − σ) = eigenvalues below σ (Sylvester); the solve is exact."""
+    ab, n, h = _band_and_dense(-9.0, 0.2)
+    w = sl.eigvalsh(h)
+    lw = np.zeros((n + 4, 10))
+    for sig in np.concatenate([w[:6] - 1e-6, w[:6] + 1e-6, [w[0] - 10.0, 0.5 * (w[2] + w[3])]]):
+        assert BSI.ldl_band(ab, n, sig, 1e-300, lw) == np.count_nonzero(w < sig)
+        b = np.random.default_rng(5).normal(size=n)
+        x = b.copy()
+        BSI.ldl_solve(lw, n, x)
+        np.testing.assert_allclose((h - sig * np.eye(n)) @ x, b, rtol=0, atol=1e-9 * np.abs(x).max())
+
+
+@pytest.mark.parametrize("eta,t", [(-8.0, 0.3), (-12.0, 0.05), (5.0, 4.0), (-3.0, 0.0), (2.0, 0.5)])
+def test_shift_invert_certificate(eta, t):
+    """lowest3 is certified from good start vectors, and never certifies a wrong answer."""
+    ab, n, h = _band_and_dense(eta, t)
+    w = sl.eigvalsh(h)
+    hn = np.abs(h).sum(1).max()
+    accepted = rejected = 0
+    for start in [None] + list(range(0, n - 6, 9)):
+        x = np.zeros((BSI.NBLOCK, n + 8))
+        if start is None:                                  # the solver's start: states in each well
+            _g, _s, eb, tb, _vs = K.geometry(eta, t)
+            ys = np.roots([4.0, 3.0 * tb, 2.0 * eb]).real if eb < 0 else [0.0] * 2
+            for k, y in enumerate(ys):
+                K._displaced_states((y + 3 * tb / 8) / K.ELL, n, x, 3 * k, 3)
+        else:                                              # bad start: high oscillator states
+            x[np.arange(BSI.NBLOCK), start + np.arange(BSI.NBLOCK)] = 1.0
+        lam, res = np.zeros(3), np.zeros(3)
+        ok = BSI.lowest3(ab, n, w[0] - 5, w[0] - 5, hn, x, np.zeros((BSI.NBLOCK, n + 8)),
+                         np.zeros((n + 8, 10)), np.zeros((BSI.NBLOCK, BSI.NBLOCK)),
+                         np.zeros((BSI.NBLOCK, BSI.NBLOCK)), lam, res)
+        if start is None:
+            assert ok
+        if ok:
+            accepted += 1
+            np.testing.assert_allclose(lam, w[:3], rtol=0, atol=1e-12 * hn)
+            v = sl.eigh(h, subset_by_index=[0, 1])[1]
+            span = v.T @ x[:2, :n].T                       # doublet span: singular values 1
+            np.testing.assert_allclose(np.linalg.svd(span, compute_uv=False), 1.0, atol=1e-10)
+        else:
+            rejected += 1
+    assert accepted >= 1 and rejected >= 1
+
+
+def test_shift_invert_agrees_with_reduction():
+    """Both eigensolvers give the same spectra (every alternative method agrees with the default)."""
+    rng = np.random.default_rng(17)
+    eta = np.concatenate([-rng.uniform(2, 40, 150), rng.uniform(0, 30, 150), rng.uniform(0, 15, 50)])
+    t = np.concatenate([rng.normal(0, 0.2, 150), rng.uniform(-12, 12, 150), rng.uniform(-1, 1, 50)])
+    a = solve_soft(eta, t, chi=0.3)
+    b = solve_soft(eta, t, chi=0.3, method="reduction")
+    np.testing.assert_array_equal(a.kind, b.kind)
+    np.testing.assert_array_equal(a.resolved, b.resolved)
+    ok = a.resolved
+    assert ok.mean() > 0.7
+    for f in ("eps0", "eps1", "eps2"):
+        np.testing.assert_allclose(getattr(a, f), getattr(b, f), rtol=1e-12, atol=1e-11)
+    tol = 2.0 * np.maximum(a.rel_err, b.rel_err)[ok] + 1e-12
+    for f in ("E", "delta0"):
+        assert np.all(np.abs(getattr(a, f)[ok] / getattr(b, f)[ok] - 1) <= tol), f
+    np.testing.assert_allclose(a.E21[ok], b.E21[ok], rtol=1e-9)
+    for f in ("x00", "x11", "x01", "x2_00", "x2_11", "x2_01", "x3_01", "D_over_c", "M_over_c"):
+        np.testing.assert_allclose(getattr(a, f)[ok], getattr(b, f)[ok], rtol=1e-7, atol=1e-8)
+
+
+def test_shift_invert_rarely_falls_back():
+    """The certificate holds for nearly all TLS-region potentials (else the reduction is used)."""
+    rng = np.random.default_rng(2)
+    eta = -rng.uniform(3, 16, 2000)
+    t = rng.uniform(-0.3, 0.3, 2000) * 2 ** 0.5 / np.abs(eta) ** 1.5
+    nb = np.empty(eta.size, np.int64)
+    K.basis_sizes(eta, t, 0, nb, np.empty(eta.size, np.bool_))
+    out, iout = np.empty((eta.size, K.NF)), np.empty((eta.size, K.NI), np.int64)
+    K.solve_batch_serial(eta, t, nb, int(nb.max()), K.METHOD_SHIFT_INVERT, out, iout)
+    assert iout[:, K.I_FALLBACK].mean() < 0.01
+
+
+def test_invalid_method():
+    with pytest.raises(ValueError, match="method must be one of"):
+        solve_soft(-6.0, 0.0, method="lapack")

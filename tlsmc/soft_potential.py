@@ -7,7 +7,9 @@ coordinates in units of a η_L^½)
 
     -\\psi'' + (\\eta y^2 + t y^3 + y^4)\\,\\psi = \\varepsilon\\,\\psi
 
-is solved for many (η, t) at once by compiled kernels (:mod:`tlsmc._kernels.soft_potential`).
+is solved for many (η, t) at once by compiled kernels (:mod:`tlsmc._kernels.soft_potential`,
+with :mod:`~tlsmc._kernels.banded_shift_invert`, :mod:`~tlsmc._kernels.banded_eigen` and
+:mod:`~tlsmc._kernels.oscillator_basis`).
 :func:`solve_soft` returns a :class:`SoftSpectrum`: the lowest three levels, the
 matrix elements of y, y², y³ in the lowest two, the two-level parameters
 (E, Δ0, Δ, p), the classification, and the deformation-potential factors of
@@ -22,8 +24,18 @@ Method (PHYSICS §9)
   n = 52 + 4√D (D the depth of the deeper well below V(c); 8 fewer for shallow
   wells), 44 ≤ n ≤ 400: calibrated so that the coefficients of the lowest two
   states beyond n are below 1e-14.
-* Band → tridiagonal by Givens rotations, Sturm bisection for the lowest three
-  levels, inverse iteration for the lowest two eigenvectors.
+* Lowest three levels by shift-and-invert on the band itself (``method="shift_invert"``,
+  :mod:`~tlsmc._kernels.banded_shift_invert`; every step a banded LDLᵀ, O(n b²)):
+  start vectors are displaced oscillator states 0–2 in each well, two steps of
+  subspace iteration below the ground state and Rayleigh–Ritz, then Rayleigh-quotient
+  iteration for the lowest two and a block one for the third, to residuals
+  ≤ 64 ε ||H||.  Certificate: small residuals and a Sylvester inertia count (one
+  LDLᵀ) showing exactly two eigenvalues below the third level; where it fails
+  (3e-4 of the benchmark TLS-region potentials, ~5e-3 over a wide (η, t) range)
+  the reduction method is used instead.
+  ``method="reduction"``: band → tridiagonal by Givens rotations, Sturm bisection
+  for the lowest three levels, inverse iteration for the lowest two eigenvectors
+  (2–3x slower; the two agree to the accuracy below, tests/test_soft_potential.py).
 * Those two are rotated to the pair (u, v) that diagonalises y (u left, v right)
   and the 2x2 Hamiltonian of the pair is built without subtracting large numbers:
   for a double well its off-diagonal element comes from the Wronskian identity
@@ -69,7 +81,7 @@ import numpy as np
 
 from tlsmc._kernels import soft_potential as _k
 
-__all__ = ["NOT_TLS", "RATIO_CUT", "SINGLE_WELL", "TYPE1", "TYPE2", "SoftSpectrum",
+__all__ = ["METHODS", "NOT_TLS", "RATIO_CUT", "SINGLE_WELL", "TYPE1", "TYPE2", "SoftSpectrum",
            "delta_shift", "solve_soft"]
 
 SINGLE_WELL = 0
@@ -214,8 +226,12 @@ def delta_shift(eta, t, chi) -> tuple[np.ndarray, np.ndarray]:
     return delta.reshape(shape), ok.reshape(shape)
 
 
+METHODS = {"shift_invert": _k.METHOD_SHIFT_INVERT, "reduction": _k.METHOD_REDUCTION}
+"""Eigensolvers of :func:`solve_soft` by name (see the module docstring)."""
+
+
 def solve_soft(eta, t, *, chi=0.0, n_basis: int | None = None, ratio_cut: float = RATIO_CUT,
-               parallel: bool = True) -> SoftSpectrum:
+               parallel: bool = True, method: str = "shift_invert") -> SoftSpectrum:
     """Lowest levels and two-level parameters of the soft potentials η y² + t y³ + y⁴.
 
     Solves −ψ'' + (η y² + t y³ + y⁴) ψ = ε ψ (GGP eq. 2.6; energies in units of
@@ -237,6 +253,9 @@ def solve_soft(eta, t, *, chi=0.0, n_basis: int | None = None, ratio_cut: float 
     parallel : bool, optional
         Parallel over potentials (the numbers do not depend on it or on the
         thread count).
+    method : {"shift_invert", "reduction"}, optional
+        Eigensolver for the lowest three levels (module docstring); both give the
+        same numbers to the stated accuracy.
 
     Returns
     -------
@@ -246,7 +265,7 @@ def solve_soft(eta, t, *, chi=0.0, n_basis: int | None = None, ratio_cut: float 
     Raises
     ------
     ValueError
-        On non-finite eta, t or chi, or invalid n_basis or ratio_cut.
+        On non-finite eta, t or chi, or invalid n_basis, ratio_cut or method.
     """
     e, tt, c = np.broadcast_arrays(_as_finite("eta", eta), _as_finite("t", t), _as_finite("chi", chi))
     shape = e.shape
@@ -256,6 +275,8 @@ def solve_soft(eta, t, *, chi=0.0, n_basis: int | None = None, ratio_cut: float 
     if not (isinstance(ratio_cut, (int, float, np.floating)) and np.isfinite(ratio_cut)
             and ratio_cut > 0):
         raise ValueError(f"ratio_cut must be a finite number > 0 (got {ratio_cut!r})")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {sorted(METHODS)} (got {method!r})")
     e, tt, c = (np.array(a, dtype=np.float64).ravel() for a in (e, tt, c))   # own copies
     n = e.size
     nb = np.empty(n, dtype=np.int64)
@@ -265,7 +286,7 @@ def solve_soft(eta, t, *, chi=0.0, n_basis: int | None = None, ratio_cut: float 
     iout = np.empty((n, _k.NI), dtype=np.int64)
     if n:
         kernel = _k.solve_batch_parallel if parallel else _k.solve_batch_serial
-        kernel(e, tt, nb, int(nb.max()), out, iout)
+        kernel(e, tt, nb, int(nb.max()), METHODS[method], out, iout)
     dshift, ok = delta_shift(e, tt, c)
 
     col = {name: out[:, j].copy() for name, j in (

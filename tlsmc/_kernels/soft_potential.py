@@ -7,9 +7,10 @@ of a η_L^½), and writes into caller-allocated outputs.
 
 Per potential: move to the barrier-top frame (GGP eq. 2.10), build
 H − V(c) in a harmonic-oscillator basis centred at c (exact band, half-width 4),
-reduce the band to tridiagonal form with Givens rotations, locate the lowest three
-eigenvalues by Sturm bisection, get the lowest two eigenvectors by inverse
-iteration, rotate them to the well-localised pair (u, v) that diagonalises y, and
+find the lowest three eigenvalues and the lowest two eigenvectors by certified
+shift-and-invert on the band (:mod:`.banded_shift_invert`; or, if its certificate
+fails or on request, by reduction to tridiagonal form, Sturm bisection and inverse
+iteration, :func:`.banded_eigen._lowest3_reduction`), rotate them to the well-localised pair (u, v) that diagonalises y, and
 obtain the 2x2 Hamiltonian of that pair without subtracting large numbers: the
 tunnelling element from the Wronskian identity at the barrier top, the asymmetry
 from Rayleigh quotients or, for a nearly symmetric double well, from first-order
@@ -22,6 +23,28 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .banded_eigen import (  # noqa: F401
+    _EPS,
+    _back_transform,
+    _band_matvec,
+    _band_to_tridiag,
+    _bisect3,
+    _dot,
+    _inverse_iteration,
+    _lowest3_reduction,
+    _rotate,
+    _sturm,
+)
+from .banded_shift_invert import NBLOCK, lowest3
+from .oscillator_basis import (
+    _displaced_states,
+    _fill_band,
+    _half_line_overlaps,
+    _hermite,
+    _value,
+    _xi_apply,
+)
+
 ELL = 0.45
 """Oscillator length of the basis (coordinate units); near-optimal for -40 <= η <= 40."""
 N_MIN = 44
@@ -32,7 +55,6 @@ CHUNK = 16
 """Potentials per parallel work item (fixed: results do not depend on the thread count)."""
 RESOLVED_RTOL = 1e-6
 """A potential is `resolved` when its estimated relative error of E and Δ0 is below this."""
-_EPS = 2.220446049250313e-16
 # error model of the first-order asymmetry t_b (<v|y³|v> − <u|y³|u>): relative error
 # ≈ 0.5 Δ0 (rotation of the pair with t_b) + 0.2 t_b² (third order), calibrated
 _KPERT_D0 = 0.5
@@ -46,8 +68,9 @@ F_X3_00, F_X3_11, F_X3_01 = 11, 12, 13
 F_DELTA0, F_DELTA, F_RELERR = 14, 15, 16
 NF = 17
 # columns of the int output
-I_GEOM, I_NBASIS, I_RESOLVED = 0, 1, 2
-NI = 3
+I_GEOM, I_NBASIS, I_RESOLVED, I_FALLBACK = 0, 1, 2, 3
+NI = 4
+METHOD_SHIFT_INVERT, METHOD_REDUCTION = 0, 1
 # vector workspace rows
 _NV = 14
 _BINOM = np.array([[1.0, 1.0, 0.0, 0.0], [1.0, 2.0, 1.0, 0.0], [1.0, 3.0, 3.0, 1.0]])
@@ -112,424 +135,18 @@ def basis_sizes(eta, t, n_override, nb, capped):
 
 
 @njit(cache=True)
-def _fill_band(eb, tb, c, ell, n, ab):
-    """Lower band (half-width 4) of H − V(c) in the oscillator basis y = c + ell ξ.
+def solve_one(eta, t, n, ell, method, wb, wv, wr, wp, wi, ws, wl, wg, out, iout):
+    """Solve one potential with basis size n; write out[:NF] and iout[:NI].
 
-    ab[j, d] = H[j + d, j] for d <= 4; column 5 (bulge space) and rows >= n are zeroed.
+    method: METHOD_SHIFT_INVERT (falls back to the reduction if its certificate fails)
+    or METHOD_REDUCTION.
     """
-    v1 = 2.0 * eb * c + 3.0 * tb * c * c + 4.0 * c ** 3
-    v2 = eb + 3.0 * tb * c + 6.0 * c * c
-    v3 = tb + 4.0 * c
-    l2 = ell * ell
-    l3 = l2 * ell
-    l4 = l2 * l2
-    for j in range(ab.shape[0]):
-        for d in range(6):
-            ab[j, d] = 0.0
-    for j in range(n):
-        m = float(j)
-        ab[j, 0] = (m + 0.5) / l2 + v2 * l2 * (2.0 * m + 1.0) / 2.0 + l4 * (6.0 * m * m + 6.0 * m + 3.0) / 4.0
-        if j + 1 < n:
-            r = math.sqrt((m + 1.0) / 2.0)
-            ab[j, 1] = v1 * ell * r + v3 * l3 * 1.5 * (m + 1.0) * r
-        if j + 2 < n:
-            r = math.sqrt((m + 1.0) * (m + 2.0))
-            ab[j, 2] = -r / (2.0 * l2) + v2 * l2 * r / 2.0 + l4 * (2.0 * m + 3.0) * r / 2.0
-        if j + 3 < n:
-            ab[j, 3] = v3 * l3 * math.sqrt((m + 1.0) * (m + 2.0) * (m + 3.0)) / (2.0 * math.sqrt(2.0))
-        if j + 4 < n:
-            ab[j, 4] = l4 * math.sqrt((m + 1.0) * (m + 2.0) * (m + 3.0) * (m + 4.0)) / 4.0
-
-
-@njit(cache=True)
-def _rotate(ab, n, p, k, c, s):
-    """H <- R H R^T with R = [[c, s], [-s, c]] in the plane (p, p+1); band half-width k.
-
-    Band storage ab[j, d] = H[j + d, j], entries up to distance k + 1 (the bulge).
-    """
-    q = p + 1
-    lo = max(0, p - k)
-    hi = min(n - 1, p + k + 1)
-    if k == 4 and lo == p - 4 and hi == p + 5:   # interior, fixed trip counts (unrolled)
-        for dm in range(1, 5):
-            a = ab[p - dm, dm]
-            b = ab[p - dm, dm + 1]
-            ab[p - dm, dm] = c * a + s * b
-            ab[p - dm, dm + 1] = -s * a + c * b
-        for dm in range(2, 6):
-            a = ab[p, dm]
-            b = ab[q, dm - 1]
-            ab[p, dm] = c * a + s * b
-            ab[q, dm - 1] = -s * a + c * b
-    else:
-        for m in range(lo, p):                    # columns left of the plane
-            dpm = p - m
-            a = ab[m, dpm]
-            b = ab[m, dpm + 1]
-            ab[m, dpm] = c * a + s * b
-            ab[m, dpm + 1] = -s * a + c * b
-        for m in range(q + 1, hi + 1):            # rows below the plane
-            a = ab[p, m - p]
-            b = ab[q, m - q]
-            ab[p, m - p] = c * a + s * b
-            ab[q, m - q] = -s * a + c * b
-    a = ab[p, 0]
-    d = ab[q, 0]
-    b = ab[p, 1]
-    ab[p, 0] = c * c * a + 2.0 * c * s * b + s * s * d
-    ab[q, 0] = s * s * a - 2.0 * c * s * b + c * c * d
-    ab[p, 1] = (c * c - s * s) * b + c * s * (d - a)
-
-
-@njit(cache=True)
-def _band_to_tridiag(ab, n, rp, rc, rs):
-    """Reduce the symmetric band (half-width 4) in ab to tridiagonal form in place.
-
-    One sweep per half-width k = 4, 3, 2 annihilates the outermost diagonal and
-    chases the bulge (Rutishauser-Schwarz).  The rotations are stored in order in
-    (rp, rc, rs); returns their number.  Entries are O(n²) at most, so
-    sqrt(x² + y²) cannot overflow.
-    """
-    nrot = 0
-    for k in range(4, 1, -1):
-        for j in range(n - k):
-            i = j + k
-            col = j
-            while i < n:
-                y = ab[col, i - col]
-                if y == 0.0:
-                    break
-                x = ab[col, i - 1 - col]
-                r = 1.0 / math.sqrt(x * x + y * y)
-                c = x * r
-                s = y * r
-                _rotate(ab, n, i - 1, k, c, s)
-                ab[col, i - col] = 0.0
-                rp[nrot] = i - 1
-                rc[nrot] = c
-                rs[nrot] = s
-                nrot += 1
-                col = i - 1
-                i = i + k
-    return nrot
-
-
-@njit(cache=True)
-def _sturm(d, e2, n, x, pivmin):
-    """Number of eigenvalues of the tridiagonal (d, e²) below x."""
-    cnt = 0
-    q = d[0] - x
-    for i in range(n):
-        if i > 0:
-            q = d[i] - x - e2[i - 1] / q
-        if abs(q) < pivmin:
-            q = -pivmin
-        if q < 0.0:
-            cnt += 1
-    return cnt
-
-
-@njit(cache=True)
-def _bisect3(d, e2, n, lo, hi, pivmin, tol, lam):
-    """The three smallest eigenvalues of the tridiagonal (d, e²) in [lo, hi], ± tol.
-
-    Three bisections run in lockstep so that their Sturm sequences (a chain of
-    divisions each) overlap.  Requires count(lo) = 0 and count(hi) >= 3.
-    """
-    a0 = lo
-    a1 = lo
-    a2 = lo
-    b0 = hi
-    b1 = hi
-    b2 = hi
-    for _ in range(200):
-        if b0 - a0 <= tol and b1 - a1 <= tol and b2 - a2 <= tol:
-            break
-        x0 = 0.5 * (a0 + b0)
-        x1 = 0.5 * (a1 + b1)
-        x2 = 0.5 * (a2 + b2)
-        c0 = 0
-        c1 = 0
-        c2 = 0
-        q0 = d[0] - x0
-        q1 = d[0] - x1
-        q2 = d[0] - x2
-        for i in range(n):
-            if i > 0:
-                q0 = d[i] - x0 - e2[i - 1] / q0
-                q1 = d[i] - x1 - e2[i - 1] / q1
-                q2 = d[i] - x2 - e2[i - 1] / q2
-            if abs(q0) < pivmin:
-                q0 = -pivmin
-            if abs(q1) < pivmin:
-                q1 = -pivmin
-            if abs(q2) < pivmin:
-                q2 = -pivmin
-            c0 += 1 if q0 < 0.0 else 0
-            c1 += 1 if q1 < 0.0 else 0
-            c2 += 1 if q2 < 0.0 else 0
-        if c0 >= 1:
-            b0 = x0
-        else:
-            a0 = x0
-        if c1 >= 2:
-            b1 = x1
-        else:
-            a1 = x1
-        if c2 >= 3:
-            b2 = x2
-        else:
-            a2 = x2
-    lam[0] = 0.5 * (a0 + b0)
-    lam[1] = 0.5 * (a1 + b1)
-    lam[2] = 0.5 * (a2 + b2)
-
-
-@njit(cache=True)
-def _tri_lu(d, e, n, sig, floor, dl, dd, du, du2, piv):
-    """LU with partial pivoting of T − sig (LAPACK dgttrf); zero pivots raised to floor."""
-    for i in range(n):
-        dd[i] = d[i] - sig
-    for i in range(n - 1):
-        dl[i] = e[i]
-        du[i] = e[i]
-        du2[i] = 0.0
-    for i in range(n - 1):
-        if abs(dd[i]) >= abs(dl[i]):
-            piv[i] = 0
-            if dd[i] != 0.0:
-                f = dl[i] / dd[i]
-                dl[i] = f
-                dd[i + 1] -= f * du[i]
-            else:
-                dl[i] = 0.0
-        else:
-            piv[i] = 1
-            f = dd[i] / dl[i]
-            dd[i] = dl[i]
-            dl[i] = f
-            tmp = du[i]
-            du[i] = dd[i + 1]
-            dd[i + 1] = tmp - f * dd[i + 1]
-            if i < n - 2:
-                du2[i] = du[i + 1]
-                du[i + 1] = -f * du[i + 1]
-    for i in range(n):
-        if abs(dd[i]) < floor:
-            dd[i] = floor if dd[i] >= 0.0 else -floor
-        dd[i] = 1.0 / dd[i]                      # stored as reciprocals
-
-
-@njit(cache=True)
-def _tri_solve(n, dl, dd, du, du2, piv, b):
-    """Solve with the factors of :func:`_tri_lu` (LAPACK dgtts2; dd holds 1/pivot), b overwritten."""
-    for i in range(n - 1):
-        if piv[i] == 0:
-            b[i + 1] -= dl[i] * b[i]
-        else:
-            tmp = b[i]
-            b[i] = b[i + 1]
-            b[i + 1] = tmp - dl[i] * b[i]
-    b[n - 1] *= dd[n - 1]
-    if n > 1:
-        b[n - 2] = (b[n - 2] - du[n - 2] * b[n - 1]) * dd[n - 2]
-    for i in range(n - 3, -1, -1):
-        b[i] = (b[i] - du[i] * b[i + 1] - du2[i] * b[i + 2]) * dd[i]
-
-
-@njit(cache=True)
-def _normalize(x, n):
-    s = 0.0
-    for i in range(n):
-        s += x[i] * x[i]
-    s = math.sqrt(s)
-    for i in range(n):
-        x[i] /= s
-
-
-@njit(cache=True)
-def _orth(x, y, n):
-    """x <- x − (y·x) y for a unit vector y."""
-    s = 0.0
-    for i in range(n):
-        s += x[i] * y[i]
-    for i in range(n):
-        x[i] -= s * y[i]
-
-
-@njit(cache=True)
-def _inverse_iteration(d, e, n, sig, floor, x, prev, nprev, lu, piv):
-    """Four steps of inverse iteration for T at shift sig, orthogonal to prev[:nprev]."""
-    _tri_lu(d, e, n, sig, floor, lu[0], lu[1], lu[2], lu[3], piv)
-    for _ in range(4):
-        for k in range(nprev):
-            _orth(x, prev[k], n)
-        _normalize(x, n)
-        _tri_solve(n, lu[0], lu[1], lu[2], lu[3], piv, x)
-    for k in range(nprev):
-        _orth(x, prev[k], n)
-    _normalize(x, n)
-
-
-@njit(cache=True)
-def _back_transform(rp, rc, rs, nrot, x, y):
-    """x, y <- Q^T x, Q^T y: eigenvectors of the band matrix from those of the tridiagonal."""
-    for r in range(nrot - 1, -1, -1):
-        p = rp[r]
-        c = rc[r]
-        s = rs[r]
-        a = x[p]
-        b = x[p + 1]
-        x[p] = c * a - s * b
-        x[p + 1] = s * a + c * b
-        a = y[p]
-        b = y[p + 1]
-        y[p] = c * a - s * b
-        y[p + 1] = s * a + c * b
-
-
-@njit(cache=True)
-def _band_matvec(ab, n, shift, x, y, absolute):
-    """y = (H − shift) x for the lower band ab (half-width 4); |H − shift| |x| if absolute."""
-    for i in range(n):
-        y[i] = 0.0
-    for j in range(n):
-        a = ab[j, 0] - shift
-        xj = x[j]
-        if absolute:
-            a = abs(a)
-            xj = abs(xj)
-        y[j] += a * xj
-        for dd in range(1, 5):
-            i = j + dd
-            if i >= n:
-                break
-            h = ab[j, dd]
-            xi = x[i]
-            if absolute:
-                h = abs(h)
-                xi = abs(xi)
-            y[i] += h * xj
-            y[j] += h * xi
-
-
-@njit(cache=True)
-def _xi_apply(x, m, y):
-    """y[:m+1] = ξ x[:m] (oscillator-basis coordinate, no truncation)."""
-    for i in range(m + 1):
-        v = 0.0
-        if i >= 1:
-            v += math.sqrt(0.5 * i) * x[i - 1]
-        if i + 1 < m:
-            v += math.sqrt(0.5 * (i + 1)) * x[i + 1]
-        y[i] = v
-
-
-@njit(cache=True)
-def _dot(x, y, n):
-    s = 0.0
-    for i in range(n):
-        s += x[i] * y[i]
-    return s
-
-
-@njit(cache=True)
-def _hermite(a, m, f, g):
-    """f[k] = φ_k(a) for k <= m+1, g[k] = φ_k'(a) for k <= m (Hermite functions in ξ)."""
-    f[0] = math.exp(-0.5 * a * a) / math.pi ** 0.25
-    f[1] = math.sqrt(2.0) * a * f[0]
-    for k in range(1, m + 1):
-        f[k + 1] = math.sqrt(2.0 / (k + 1)) * a * f[k] - math.sqrt(k / (k + 1.0)) * f[k - 1]
-    for k in range(m + 1):
-        g[k] = -math.sqrt(0.5 * (k + 1)) * f[k + 1]
-        if k > 0:
-            g[k] += math.sqrt(0.5 * k) * f[k - 1]
-
-
-@njit(cache=True)
-def _value(x, n, a, f, g):
-    """Σ x_k φ_k(a) (ξ units) using f as scratch."""
-    _hermite(a, n, f, g)
-    return _dot(x, f, n)
-
-
-@njit(cache=True)
-def _half_line_overlaps(a, n, f, g, u, v, scratch):
-    """∫_a^∞ of u², v², uv over ξ for oscillator-basis vectors u, v (f, g from _hermite).
-
-    Off-diagonal basis integrals by the Wronskian identity
-    ∫_a^∞ φ_k φ_l = [φ_k φ_l' − φ_l φ_k'](a) / (2(l − k)); diagonal ones by an
-    upward recurrence from ∫_a^∞ φ_0² = erfc(a)/2.  scratch: (5, >= n) work array.
-    """
-    uf = scratch[0]
-    ug = scratch[1]
-    vf = scratch[2]
-    vg = scratch[3]
-    winv = scratch[4]
-    for k in range(n):
-        uf[k] = u[k] * f[k]
-        ug[k] = u[k] * g[k]
-        vf[k] = v[k] * f[k]
-        vg[k] = v[k] * g[k]
-        winv[k] = 0.5 / k if k > 0 else 0.0
-    auu = 0.0
-    avv = 0.0
-    auv = 0.0
-    gkk = 0.5 * math.erfc(a)
-    for k in range(n):
-        if k > 0:
-            acc = f[k] * f[k - 1] + math.sqrt(0.5 * (k + 1)) * (f[k + 1] * g[k - 1] - f[k - 1] * g[k + 1]) / 4.0
-            if k >= 2:
-                acc -= math.sqrt(0.5 * (k - 1)) * (f[k] * g[k - 2] - f[k - 2] * g[k]) / 4.0
-            gkk = gkk + acc / math.sqrt(0.5 * k)
-        auu += u[k] * u[k] * gkk
-        avv += v[k] * v[k] * gkk
-        auv += u[k] * v[k] * gkk
-        s1 = 0.0
-        s2 = 0.0
-        s3 = 0.0
-        s4 = 0.0
-        for l in range(k + 1, n):
-            w = winv[l - k]
-            s1 += w * ug[l]
-            s2 += w * uf[l]
-            s3 += w * vg[l]
-            s4 += w * vf[l]
-        # Σ_{l>k} G_kl x_k y_l with G_kl = (f_k g_l − f_l g_k) / (2(l − k))
-        auu += 2.0 * (uf[k] * s1 - ug[k] * s2)
-        avv += 2.0 * (vf[k] * s3 - vg[k] * s4)
-        auv += uf[k] * s3 - ug[k] * s4 + vf[k] * s1 - vg[k] * s2
-    return auu, avv, auv
-
-
-@njit(cache=True)
-def solve_one(eta, t, n, ell, wb, wv, wr, wp, wi, out, iout):
-    """Solve one potential with basis size n; write out[:NF] and iout[:NI]."""
     geom, s, eb, tb, vs = geometry(eta, t)
     c = -3.0 * tb / 8.0
     a0 = -c / ell                          # barrier top in ξ units (double wells)
     vc = _poly(eb, tb, c)
     ab0 = wb[0]
-    ab = wb[1]
     _fill_band(eb, tb, c, ell, n, ab0)
-    for j in range(n):
-        for dd in range(6):
-            ab[j, dd] = ab0[j, dd]
-    nrot = _band_to_tridiag(ab, n, wp, wr[0], wr[1])
-    d = wv[0]
-    e = wv[1]
-    e2 = wv[2]
-    tnorm = 0.0
-    emax = 0.0
-    for i in range(n):
-        d[i] = ab[i, 0]
-        e[i] = ab[i, 1] if i < n - 1 else 0.0
-        e2[i] = e[i] * e[i]
-        emax = max(emax, e2[i])
-        tnorm = max(tnorm, abs(d[i]) + 2.0 * abs(e[i]))
-    pivmin = 1e-290 * max(1.0, emax)
-    floor = _EPS * tnorm
-
     # lowest three eigenvalues: H >= V_min, so lo is a lower bound
     lo = -vc - 1.0
     disc = 9.0 * tb * tb - 32.0 * eb
@@ -537,37 +154,53 @@ def solve_one(eta, t, n, ell, wb, wv, wr, wp, wi, out, iout):
         r = math.sqrt(disc)
         lo = min(lo, _poly(eb, tb, (-3.0 * tb + r) / 8.0) - vc - 1.0,
                  _poly(eb, tb, (-3.0 * tb - r) / 8.0) - vc - 1.0)
-    hi = lo + 16.0
-    while _sturm(d, e2, n, hi, pivmin) < 3:
-        hi = lo + 2.0 * (hi - lo)
-    # shifts for inverse iteration, to 1e-6 of the bracket
-    lam = wb[2, 3]
-    _bisect3(d, e2, n, lo, hi, pivmin, 1e-6 * (hi - lo), lam)
+    # shift of the subspace iteration: below the lowest level by half the harmonic
+    # zero-point energy of the deepest minimum
+    sig0 = lo + 1.0
+    vmn = math.inf
+    ymin = 0.0
+    for k in range(3):
+        if k < 2 and disc < 0.0:
+            continue
+        ym = 0.0 if k == 2 else (-3.0 * tb + (1.0 if k == 0 else -1.0) * math.sqrt(disc)) / 8.0
+        curv = 2.0 * eb + 6.0 * tb * ym + 12.0 * ym * ym
+        vm = _poly(eb, tb, ym) - vc
+        if curv >= 0.0 and vm < vmn:
+            vmn = vm
+            ymin = ym
+            sig0 = vm + 0.5 * math.sqrt(0.5 * curv)
+    sig0 = max(sig0, lo)
+    # start vectors: displaced number states 0-2 in each well (0-5 in a single well)
+    if disc > 0.0 and eb < 0.0:
+        r = math.sqrt(disc)
+        _displaced_states(((-3.0 * tb + r) / 8.0 - c) / ell, n, ws, 0, NBLOCK // 2)
+        _displaced_states(((-3.0 * tb - r) / 8.0 - c) / ell, n, ws, NBLOCK // 2, NBLOCK // 2)
+    else:
+        _displaced_states((ymin - c) / ell, n, ws, 0, NBLOCK)
+    hnorm = 0.0                            # Gershgorin bound of |H − V(c)|
+    for j in range(n):
+        rs = abs(ab0[j, 0])
+        for dd in range(1, 5):
+            if j + dd < n:
+                rs += abs(ab0[j, dd])
+            if j - dd >= 0:
+                rs += abs(ab0[j - dd, dd])
+        hnorm = max(hnorm, rs)
+    p0 = wv[3]
+    p1 = wv[4]
+    lam = wg[2, 1, :3]
+    fallback = 0
+    if method == METHOD_SHIFT_INVERT and lowest3(ab0, n, lo, sig0, hnorm, ws[:NBLOCK], ws[NBLOCK:],
+                                                 wl, wg[0], wg[1], lam, wg[2, 0, :3]):
+        for i in range(n):
+            p0[i] = ws[0, i]
+            p1[i] = ws[1, i]
+    else:                                  # certificate failed: band -> tridiagonal reduction
+        fallback = 1 if method == METHOD_SHIFT_INVERT else 0
+        _lowest3_reduction(ab0, wb[1], n, lo, wv, wr, wp, wi, lam)
     lam0 = lam[0]
     lam1 = lam[1]
     lam2 = lam[2]
-
-    # the lowest two eigenvectors (any basis of their span), in the oscillator basis
-    p0 = wv[3]
-    p1 = wv[4]
-    lu = wv[5:9]
-    for i in range(n):
-        p0[i] = 1.0
-        p1[i] = math.sin(1.3 * i + 0.7)
-    _inverse_iteration(d, e, n, lam0, floor, p0, wv[3:4], 0, lu, wi)
-    _inverse_iteration(d, e, n, lam1, floor, p1, wv[3:4], 1, lu, wi)
-    # third level: inverse iteration orthogonal to the doublet, Rayleigh quotient on T
-    p2 = wv[9]
-    for i in range(n):
-        p2[i] = math.cos(0.9 * i + 0.3)
-    _inverse_iteration(d, e, n, lam2, floor, p2, wv[3:5], 2, lu, wi)
-    rq = 0.0
-    for i in range(n):
-        rq += d[i] * p2[i] * p2[i]
-        if i < n - 1:
-            rq += 2.0 * e[i] * p2[i] * p2[i + 1]
-    lam2 = rq
-    _back_transform(wp, wr[0], wr[1], nrot, p0, p1)
 
     # well-localised pair: eigenvectors of ξ restricted to span(p0, p1)
     q = wv[9]
@@ -665,23 +298,29 @@ def solve_one(eta, t, n, ell, wb, wv, wr, wp, wi, out, iout):
               + tail * (ftail * (abs(vg) + abs(ug)) + gtail * (abs(uf) + abs(vf)))) / (ell * ell)
         auu, avv, auv = _half_line_overlaps(a0, n, f, g, u, v, wv[4:9])
         den = auu - avv
-        huv = (wr_ - delta_r * auv) / den
-        # nearly symmetric well: asymmetry to first order in t_b (odd in t_b, error O(t_b³))
-        y3u = c ** 3 + 3.0 * c * c * ell * xi[0, 0] + 3.0 * c * ell * ell * xi[1, 0] + ell ** 3 * xi[2, 0]
-        y3v = c ** 3 + 3.0 * c * c * ell * xi[0, 1] + 3.0 * c * ell * ell * xi[1, 1] + ell ** 3 * xi[2, 1]
-        delta_p = tb * (y3v - y3u)
-        err_p = abs(delta_p) * (_KPERT_D0 * 2.0 * abs(huv) + _KPERT_T2 * tb * tb)
-        if err_p < err_r:
-            delta = delta_p
-            err_d = err_p
-        else:
+        if den == 0.0:                 # both states on one side of the barrier top
             delta = delta_r
             err_d = err_r
-        huv = (wr_ - delta * auv) / den
-        dh = (dw + abs(delta) * (2.0 * _EPS + tail) + err_d * abs(auv)) / abs(den)
-        if dh > err_r:                 # lowest two states in one well: den ~ 0
             huv = huv_direct
             dh = err_r
+        else:
+            huv = (wr_ - delta_r * auv) / den
+            # nearly symmetric well: asymmetry to first order in t_b (odd in t_b, error O(t_b³))
+            y3u = c ** 3 + 3.0 * c * c * ell * xi[0, 0] + 3.0 * c * ell * ell * xi[1, 0] + ell ** 3 * xi[2, 0]
+            y3v = c ** 3 + 3.0 * c * c * ell * xi[0, 1] + 3.0 * c * ell * ell * xi[1, 1] + ell ** 3 * xi[2, 1]
+            delta_p = tb * (y3v - y3u)
+            err_p = abs(delta_p) * (_KPERT_D0 * 2.0 * abs(huv) + _KPERT_T2 * tb * tb)
+            if err_p < err_r:
+                delta = delta_p
+                err_d = err_p
+            else:
+                delta = delta_r
+                err_d = err_r
+            huv = (wr_ - delta * auv) / den
+            dh = (dw + abs(delta) * (2.0 * _EPS + tail) + err_d * abs(auv)) / abs(den)
+            if dh > err_r:                 # lowest two states in one well: den ~ 0
+                huv = huv_direct
+                dh = err_r
     else:
         delta = delta_r
         err_d = err_r
@@ -741,36 +380,40 @@ def solve_one(eta, t, n, ell, wb, wv, wr, wp, wi, out, iout):
         out[F_X01 + 3 * k] = c0 * c1 * m_uu + (c0 * s1 + s0 * c1) * m_uv + s0 * s1 * m_vv
     iout[I_GEOM] = geom
     iout[I_NBASIS] = n
+    iout[I_FALLBACK] = fallback
     # (a barrier top beyond 30 oscillator lengths is outside the basis' reach)
     iout[I_RESOLVED] = 1 if (out[F_RELERR] <= RESOLVED_RTOL and (geom == 0 or abs(a0) < 30.0)) else 0
 
 
 @njit(cache=True)
-def _solve_chunk(eta, t, nb, nmax, out, iout, start, stop):
+def _solve_chunk(eta, t, nb, nmax, method, out, iout, start, stop):
     rotmax = (6 * nmax * nmax) // 10 + 4 * nmax + 16
     wb = np.zeros((3, max(nmax, 3), 6))
     wv = np.zeros((_NV, nmax + 8))
     wr = np.empty((2, rotmax))
     wp = np.empty(rotmax, dtype=np.int32)
     wi = np.empty(nmax, dtype=np.int32)
+    ws = np.zeros((2 * NBLOCK, nmax + 8))
+    wl = np.zeros((nmax + 8, 10))
+    wg = np.zeros((3, NBLOCK, NBLOCK))
     for i in range(start, stop):
-        solve_one(eta[i], t[i], nb[i], ELL, wb, wv, wr, wp, wi, out[i], iout[i])
+        solve_one(eta[i], t[i], nb[i], ELL, method, wb, wv, wr, wp, wi, ws, wl, wg, out[i], iout[i])
 
 
 @njit(cache=True)
-def solve_batch_serial(eta, t, nb, nmax, out, iout):
+def solve_batch_serial(eta, t, nb, nmax, method, out, iout):
     """Solve every potential (serial); out (n, NF) float64, iout (n, NI) int64."""
     nchunk = (eta.shape[0] + CHUNK - 1) // CHUNK
     for ch in range(nchunk):
-        _solve_chunk(eta, t, nb, nmax, out, iout, ch * CHUNK, min(eta.shape[0], (ch + 1) * CHUNK))
+        _solve_chunk(eta, t, nb, nmax, method, out, iout, ch * CHUNK, min(eta.shape[0], (ch + 1) * CHUNK))
 
 
 @njit(cache=True, parallel=True)
-def solve_batch_parallel(eta, t, nb, nmax, out, iout):
+def solve_batch_parallel(eta, t, nb, nmax, method, out, iout):
     """Same as :func:`solve_batch_serial`, chunks of CHUNK potentials in parallel."""
     nchunk = (eta.shape[0] + CHUNK - 1) // CHUNK
     for ch in prange(nchunk):
-        _solve_chunk(eta, t, nb, nmax, out, iout, ch * CHUNK, min(eta.shape[0], (ch + 1) * CHUNK))
+        _solve_chunk(eta, t, nb, nmax, method, out, iout, ch * CHUNK, min(eta.shape[0], (ch + 1) * CHUNK))
 
 
 @njit(cache=True)
