@@ -14,6 +14,12 @@ Results.to_dataframe(), Results.write(dir), Results.read(dir)
 """
 __version__ = "0.1.0"
 
+import os as _os
+
+# numba's OpenMP threads otherwise spin between parallel kernels; on a shared machine
+# that made short kernel calls ~1000x slower (measured in benchmarks/bench_heat_pulse.py).
+_os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from .config import ConfigError
 from .results import Results
 from .scenario import Scenario, load_scenario, parse_scenario

@@ -13,14 +13,17 @@ second moment accumulated alongside.  Registry :data:`MEASUREMENTS` maps
 ``kind`` to the config class: one module per family, one line here each.
 """
 from .common import UNITS, TimeGrid, standard_error
+from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
 from .step import HeatCapacity, HeatRelease
 
 __all__ = ["MEASUREMENTS", "TimeGrid", "HeatCapacity", "HeatRelease", "TemperatureHistory",
+           "HeatPulse",
            "standard_error", "UNITS"]
 
 MEASUREMENTS: dict[str, type] = {
     "heat_capacity": HeatCapacity,
     "heat_release": HeatRelease,
     "temperature_history": TemperatureHistory,
+    "heat_pulse": HeatPulse,
 }

@@ -9,8 +9,12 @@ from ..config import param, require
 
 __all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows"]
 
-UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1", "C_tf": "J m^-3 K^-1",
-         "Qdot": "W m^-3"}
+UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1",
+         "C_tf": "J m^-3 K^-1", "Qdot": "W m^-3",
+         # heat pulses (measurements.heat_pulse): sample temperature, phonon energy,
+         # apparent heat capacity, heater energy in, energy through the link
+         "T_sample": "K", "U_ph": "J m^-3", "C_app": "J m^-3 K^-1", "E_in": "J m^-3",
+         "E_link": "J m^-3"}
 
 
 def standard_error(s1, s2, n: int):

@@ -1,4 +1,4 @@
-"""Arbitrary piecewise-constant temperature histories, propagated exactly segment by segment."""
+"""Prescribed temperature histories T(t), propagated exactly segment by segment."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ import numpy as np
 
 from ..config import param, require
 from ..dynamics import evolve
-from ..protocol import piecewise_protocol
+from ..protocol import PROTOCOL_SHAPES, Protocol, SegmentsShape, temperature_protocol
 from ..thermal import n_eq
 from ..units import K_B
 from .common import TimeGrid, check_temperatures, make_rows, standard_error
@@ -17,29 +17,50 @@ __all__ = ["TemperatureHistory"]
 
 @dataclass(frozen=True, slots=True)
 class TemperatureHistory:
-    """Any piecewise-constant phonon temperature: T_initial (equilibrium) for
-    t < 0, then ``temperatures_K[s]`` from ``starts_s[s]`` on (starts_s[0] = 0).
+    """A prescribed phonon temperature T(t), equilibrium at T(t < 0).
+
+    Either a ``protocol`` table (any shape of :data:`tlsmc.protocol.PROTOCOL_SHAPES`,
+    values in K: step, rect_pulse, ramp, exp_pulse, table, segments), or the flat
+    form ``T_initial_K`` for t < 0 then ``temperatures_K[s]`` from ``starts_s[s]``
+    on (starts_s[0] = 0).  Both compile to exact piecewise-constant segments.
 
     ``U`` = Σ w E n(t); ``Qdot`` = −dU/dt.  Rows carry ``T_K`` = the temperature
     of the segment that contains t.
     """
 
-    T_initial_K: float = param(unit="K", gt=0)
-    starts_s: tuple[float, ...] = param(unit="s", ge=0, le=1e12)
-    temperatures_K: tuple[float, ...] = param(unit="K")
     times: TimeGrid = param()
+    T_initial_K: float | None = param(None, unit="K", gt=0)
+    starts_s: tuple[float, ...] | None = param(None, unit="s", ge=0, le=1e12)
+    temperatures_K: tuple[float, ...] | None = param(None, unit="K")
+    protocol: object = param(SegmentsShape(), registry=PROTOCOL_SHAPES, registry_key="shape",
+                             doc="temperature protocol shape (values in K)")
     observables: tuple[str, ...] = param(("U", "Qdot"), choices=("U", "Qdot"))
 
+    def _flat(self) -> bool:
+        return isinstance(self.protocol, SegmentsShape) and self.protocol.is_unset()
+
     def validate(self, prefix: str) -> None:
-        check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
+        flat = (self.T_initial_K, self.starts_s, self.temperatures_K)
+        if not self._flat():
+            require(all(v is None for v in flat),
+                    f"{prefix}.protocol and {prefix}.T_initial_K/starts_s/temperatures_K "
+                    f"are alternatives (give one)")
+            temperature_protocol(self.protocol, f"{prefix}.protocol")
+            return
+        for name, value in zip(("T_initial_K", "starts_s", "temperatures_K"), flat):
+            require(value is not None, f"{prefix}.{name} is missing (or give {prefix}.protocol)")
         require(len(self.starts_s) == len(self.temperatures_K),
                 f"{prefix}.starts_s and {prefix}.temperatures_K must have equal length "
                 f"(got {len(self.starts_s)} and {len(self.temperatures_K)})")
-        require(self.starts_s[0] == 0.0, f"{prefix}.starts_s[0] must be 0 s (got {self.starts_s[0]:g})")
-        for i in range(1, len(self.starts_s)):
-            require(self.starts_s[i] > self.starts_s[i - 1],
-                    f"{prefix}.starts_s must increase strictly (starts_s[{i}] = "
-                    f"{self.starts_s[i]:g} <= {self.starts_s[i - 1]:g})")
+        check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
+        SegmentsShape(self.T_initial_K, self.starts_s, self.temperatures_K).validate(prefix)
+
+    def compiled(self) -> Protocol:
+        """The temperature history as exact piecewise-constant segments."""
+        if self._flat():
+            return temperature_protocol(SegmentsShape(self.T_initial_K, self.starts_s,
+                                                      self.temperatures_K))
+        return temperature_protocol(self.protocol)
 
     def start(self, n_total: int, scenario=None) -> "_HistoryAcc":
         return _HistoryAcc(self, n_total)
@@ -48,13 +69,13 @@ class TemperatureHistory:
 class _HistoryAcc:
     def __init__(self, cfg: TemperatureHistory, n_total: int):
         self.cfg, self.n = cfg, n_total
-        self.protocol = piecewise_protocol(cfg.T_initial_K, cfg.starts_s, cfg.temperatures_K)
+        self.protocol = cfg.compiled()
         self.sums = None
         self.plain = np.zeros(2)
 
     def add(self, spectrum, weight, rates_at) -> None:
         a = K_B * weight * spectrum.E_K
-        n_ref = n_eq(spectrum.E_K, self.cfg.T_initial_K)
+        n_ref = n_eq(spectrum.E_K, self.protocol.T_initial_K)
         # row 1 gives the cross term 2 Σ a² n_ref Δn of Σ (a n)² = Σ (a n_ref + a Δn)²
         coef = np.stack([a, 2.0 * a * a * n_ref])
         sums = evolve(spectrum.E_K, coef, rates_at, self.protocol, self.cfg.times.values(), n_ref)
@@ -72,10 +93,8 @@ class _HistoryAcc:
                 value = self.plain[0] + s.dn[0, k]
                 second = self.plain[1] + s.dn[1, k] + s.dn_sq[0, k]
                 out += make_rows("U", T_of_t[k], [t[k]], [value],
-                             standard_error([value], [second], self.n))
+                                 standard_error([value], [second], self.n))
             if "Qdot" in self.cfg.observables:
                 out += make_rows("Qdot", T_of_t[k], [t[k]], [s.flux[0, k]],
-                             standard_error([s.flux[0, k]], [s.flux_sq[0, k]], self.n))
+                                 standard_error([s.flux[0, k]], [s.flux_sq[0, k]], self.n))
         return out
-
-
