@@ -55,7 +55,8 @@ __all__ = [
     "StrainDerivatives", "strain_derivatives_type1", "strain_derivatives_type2",
     "deformation_potential_eq41", "dos_E_p", "dos_energy", "p0_cutoff", "q_type1", "q_type2",
     "heat_capacity", "thermal_expansion_type1", "thermal_expansion_type2", "gruneisen",
-    "gruneisen_as_printed",
+    "gruneisen_as_printed", "thermal_expansion_eq15", "thermal_expansion_tau_expt",
+    "heat_capacity_tau_expt", "gruneisen_tau_expt",
 ]
 
 WKB_COEFF_TYPE1: float = np.sqrt(2.0) / 3.0
@@ -617,3 +618,84 @@ def gruneisen_as_printed(T_K, *, c: float, chi: float, psi_ratio: float, eta_L: 
     bracket = 1.0 / (calL + _half_log_inv(_cutoff(p0))) \
         - 0.037 * chi**2 * (1.0 - GRUNEISEN_PSI * psi) * _pw(calL, -3.0)
     return _out(-0.55 * c / _positive("eta_L", eta_L) * _pw(calL, 1 / 3) / (1.0 + psi) * bracket)
+
+
+
+# ----------------------------------------------------------------------------- §I, §VI with τ_expt
+def thermal_expansion_eq15(E_K, D_K, weight_per_m3, T_K: float, B_Pa: float) -> float:
+    r"""GGP eq. 1.5 evaluated on an explicit population (Phillips' equilibrium formula).
+
+    .. math:: \alpha=-\frac1B\sum_i w_i\,\frac{E_i}{4k_BT^2\cosh^2(E_i/2k_BT)}\,D_i
+
+    ``E_K``, ``D_K`` = ∂E/∂ε (both in K, i.e. E/k_B), ``weight_per_m3`` real TLSs per m³ per
+    entry, T in K, B (GGP's K, the bulk modulus) in Pa.  Returns α in K^-1.  Written with
+    e^{−|x|}/(1 + e^{−|x|})² = 1/(4 cosh²(x/2)) so that E/T up to 1e5 does not overflow.
+    """
+    E, D, w = _a(E_K), _a(D_K), _a(weight_per_m3)
+    T, B = _positive("T_K", T_K), _positive("B_Pa", B_Pa)
+    x = np.abs(E) / T
+    e = np.exp(-x)
+    sech2_over_4 = e / (1.0 + e) ** 2
+    return float(-K_B / B * np.sum(w * D * (E / T**2) * sech2_over_4))
+
+
+def _p0_tau(tau_min_s, tau_expt_s):
+    tmin, texp = _a(tau_min_s), _a(tau_expt_s)
+    return np.where(np.isinf(texp), 0.0, p0_cutoff(tmin, np.where(np.isinf(texp), 1.0, texp)))
+
+
+def thermal_expansion_tau_expt(T_K, tau_expt_s, tau_min_s, *, c: float, chi: float,
+                               psi_per_m3: float, psi_ratio: float, eta_L: float, W_K: float,
+                               B_Pa: float):
+    r"""α = α^(1) + α^(2) at the time of the experiment (GGP eqs. 6.1 + 6.2, 5.4).
+
+    .. math:: \alpha(T,\tau_{\rm expt})=\alpha^{(1)}\big(T;\,p_0=\tau_{\min}(T)/\tau_{\rm expt}
+              \big)+\alpha^{(2)}(T),\qquad \psi_2=\psi\,\psi_1
+
+    ``tau_expt_s`` (s, inf allowed: p0 = 0) and ``tau_min_s`` (τ_min(T) of type 1: the
+    symmetric TLS with Δ0 = E = T) broadcast; ``psi_per_m3`` = ψ1, ``psi_ratio`` = ψ2/ψ1.
+    K^-1.  Leading order in 1/𝓛; α^(2) has no τ_expt dependence at this order.
+    """
+    kw = dict(c=c, chi=chi, eta_L=eta_L, W_K=W_K, B_Pa=B_Pa)
+    a1 = thermal_expansion_type1(T_K, psi_per_m3=psi_per_m3, p0=_p0_tau(tau_min_s, tau_expt_s),
+                                 **kw)
+    a2 = thermal_expansion_type2(T_K, psi_per_m3=_nonneg("psi_ratio", psi_ratio) * psi_per_m3,
+                                 **kw)
+    return _out(_a(a1) + _a(a2))
+
+
+def heat_capacity_tau_expt(T_K, tau_expt_s, tau_min_s, *, psi_per_m3: float, psi_ratio: float,
+                           eta_L: float, W_K: float, tau_min2_s=None):
+    r"""C1 + C2 (GGP eq. 6.3) with the cut-off p0_j = τ_min,j(T)/τ_expt of each type (eq. 5.4).
+
+    ``tau_min2_s``: τ_min of type 2 (default: that of type 1).  J m^-3 K^-1.
+    """
+    tau2 = tau_min_s if tau_min2_s is None else tau_min2_s
+    kw = dict(eta_L=eta_L, W_K=W_K)
+    c1 = heat_capacity(T_K, psi_per_m3=psi_per_m3, p0=_p0_tau(tau_min_s, tau_expt_s), **kw)
+    c2 = heat_capacity(T_K, psi_per_m3=_nonneg("psi_ratio", psi_ratio) * psi_per_m3,
+                       p0=_p0_tau(tau2, tau_expt_s), **kw)
+    return _out(_a(c1) + _a(c2))
+
+
+def gruneisen_tau_expt(T_K, tau_expt_s, tau_min_s, *, c: float, chi: float, psi_ratio: float,
+                       eta_L: float, W_K: float, tau_min2_s=None,
+                       heat_capacity_cutoff: bool = True):
+    r"""Γ(T, τ_expt) = B(α^(1) + α^(2))/(C1 + C2) (GGP eq. 6.4 as the ratio of eqs. 6.1–6.3).
+
+    With ``heat_capacity_cutoff`` the heat capacity is measured at the same τ_expt (each type
+    with its own p0 = τ_min,j/τ_expt: the Γ of a heat pulse read at τ_expt, what
+    :mod:`tlsmc.measurements.expansion` computes); without it, GGP's eq. 6.4 (C at
+    τ_expt -> ∞, the printed prefactor corrected to 0.303, `gruneisen`).  Dimensionless;
+    independent of ψ1 and B.
+    """
+    if not heat_capacity_cutoff:
+        return gruneisen(T_K, c=c, chi=chi, psi_ratio=psi_ratio, eta_L=eta_L, W_K=W_K,
+                         p0=_p0_tau(tau_min_s, tau_expt_s))
+    a = thermal_expansion_tau_expt(T_K, tau_expt_s, tau_min_s, c=c, chi=chi, psi_per_m3=1.0,
+                                   psi_ratio=psi_ratio, eta_L=eta_L, W_K=W_K, B_Pa=1.0)
+    C = heat_capacity_tau_expt(T_K, tau_expt_s, tau_min_s, psi_per_m3=1.0, psi_ratio=psi_ratio,
+                               eta_L=eta_L, W_K=W_K, tau_min2_s=tau_min2_s)
+    a, C = _a(a), _a(C)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _out(np.where(C > 0, a / np.where(C > 0, C, 1.0), np.nan))   # NaN: τ_expt <= τ_min

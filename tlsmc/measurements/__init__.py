@@ -13,6 +13,7 @@ second moment accumulated alongside.  Registry :data:`MEASUREMENTS` maps
 ``kind`` to the config class: one module per family, one line here each.
 """
 from .common import UNITS, TimeGrid, standard_error
+from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
 from .step import HeatCapacity, HeatRelease
@@ -26,4 +27,5 @@ MEASUREMENTS: dict[str, type] = {
     "heat_release": HeatRelease,
     "temperature_history": TemperatureHistory,
     "heat_pulse": HeatPulse,
+    "thermal_expansion": ThermalExpansion,
 }
