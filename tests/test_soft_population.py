@@ -27,7 +27,7 @@ W = MAT.W_K
 SOFT = {
     "run": {"name": "soft", "n_tls": 65536, "seed": 11, "chunk_size": 65536},
     "material": {"preset": "soft_glass"},
-    "population": {"model": "soft", "E_max_K": 2.0, "depth_max": 10.0},
+    "population": {"model": "soft", "E_max_K": 2.0, "depth_max": 10.0, "antithetic": True},
     "rates": [{"kind": "one_phonon"}, {"kind": "activated"}],
     "measurement": [{"kind": "heat_capacity", "temperatures_K": [0.1, 0.3], "step_fraction": 0.01,
                      "observables": ["C", "C_eq"],

@@ -30,7 +30,7 @@ from tlsmc.thermal import n_eq, occupation_and_derivative
 from tlsmc.units import K_B
 
 SOFT_MAT = with_fields(load_material({"preset": "soft_glass"}), soft_chi=4.0, soft_c=6.0)
-SOFT_MODEL = SoftPotentialModel(E_max_K=3.0, depth_max=16.0, type2_ratio=0.0,
+SOFT_MODEL = SoftPotentialModel(E_max_K=3.0, depth_max=16.0, type2_ratio=0.0, antithetic=True,
                                 energy_knee_K=0.01)
 CHANNELS = (OnePhonon(), Activated())
 N_SOFT = 16384
@@ -211,7 +211,7 @@ def _soft_scenario(material=SOFT_MAT):
                           "soft_c": material.soft_c},
              "population": {"model": "soft", "E_max_K": SOFT_MODEL.E_max_K,
                             "depth_max": SOFT_MODEL.depth_max, "type2_ratio": 0.0,
-                            "energy_knee_K": SOFT_MODEL.energy_knee_K},
+                            "energy_knee_K": SOFT_MODEL.energy_knee_K, "antithetic": True},
              "rates": [{"kind": "one_phonon"}, {"kind": "activated"}],
              "measurement": [{"kind": "thermal_expansion", "temperatures_K": [0.1, 0.3],
                               "times": {"start_s": 1e-8, "stop_s": 1e4, "num": 7}}],

@@ -39,12 +39,13 @@ So the proposal density per unit (η̃, t̃) is q = π1 q_u(u)/(2Z) (type 1) or
 (1 − π1) q_u(u)/(4Z|J_σ|) (type 2), Z = Σ_c Δh_c τ_c, and the weight of a sample is
 ψ η_L^{3/2} Φ F (r for type 2) / (N q), times 0 if it is not counted.
 
-Antithetic pairs (``antithetic = true``, the default): samples 2i and 2i+1 are (η̃, t̃)
+Antithetic pairs (``antithetic = true``; default false): samples 2i and 2i+1 are (η̃, t̃)
 and (η̃, −t̃) (mirror potentials, same weight; PHYSICS §9), so sums of quantities odd in t
 cancel pair by pair.  The pair, not the sample, is then the independent unit: for
 quantities even in t (E, C, U) the two members are nearly equal, and a standard error
 from per-sample moments underestimates the true one by up to √2 — sum each pair before
-squaring (the heat-capacity scenario sets ``antithetic = false``).  Samples
+squaring.  Only the thermal-expansion measurement does that, so pairs are off by default
+and the thermal-expansion scenario turns them on.  Samples
 that are not counted keep their place with weight 0 (pairs stay adjacent and every
 sample index keeps its seed block).  Seed blocks are even; an odd last block drops the
 mirror of its last pair (each sample is still distributed as q, so nothing is biased).
@@ -322,7 +323,7 @@ class SoftPotentialModel:
                         doc="relative density shape Φ(η̃)")
     F: object = param(ConstantShape(), registry=SHAPES, registry_key="shape",
                       doc="relative density shape F(|t̃|)")
-    antithetic: bool = param(True, doc="samples 2i, 2i+1 are the mirror pair (η̃, ±t̃)")
+    antithetic: bool = param(False, doc="samples 2i, 2i+1 are the mirror pair (η̃, ±t̃)")
 
     def validate(self, prefix: str) -> None:
         if self.energy_sampling == "loguniform":

@@ -32,7 +32,7 @@ def _scenario(n: int) -> dict:
     return {
         "run": {"name": "te_soft", "n_tls": n, "seed": 4242, "chunk_size": 65536},
         "material": {"preset": "soft_glass", "soft_chi": 4.0, "soft_c": 6.0},
-        "population": {"model": "soft", "E_max_K": 5.0, "depth_max": 16.0, "type2_ratio": 0.0,
+        "population": {"model": "soft", "antithetic": True, "E_max_K": 5.0, "depth_max": 16.0, "type2_ratio": 0.0,
                        "energy_knee_K": 0.01},
         "rates": [{"kind": "one_phonon"}, {"kind": "activated"}],
         "measurement": [{"kind": "thermal_expansion", "temperatures_K": [0.1, 0.3, 1.0],
