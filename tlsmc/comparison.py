@@ -115,20 +115,20 @@ def _heat_capacity_rows(m: HeatCapacity, model, scenario) -> list[dict]:
         if "C" in m.observables:
             closed = stm.heat_capacity_closed_form(model, T, t) if one_phonon else nan
             step = nan if one_phonon else _step_function(model, T, t, "C")
-            rows += _points("C", T, t, stm.heat_capacity(model, T, t), closed, step)
+            rows += points("C", T, t, stm.heat_capacity(model, T, t), closed, step)
         if "C_tf" in m.observables:
             closed = nan
             if tf_cf is not None:
                 n0, params, J_min, vibration = tf_cf
                 closed = tf1982.heat_capacity_eq18(T, t, n0, params, J_min, vibration, constant=3.0)
             step = nan if one_phonon else _step_function(model, T, t, "C_tf")
-            rows += _points("C_tf", T, t, stm.heat_capacity_tf(model, T, t), closed, step)
+            rows += points("C_tf", T, t, stm.heat_capacity_tf(model, T, t), closed, step)
         if "C_step" in m.observables:
-            rows += _points("C_step", T, t, stm.heat_capacity_step(model, T, dT, t), nan)
+            rows += points("C_step", T, t, stm.heat_capacity_step(model, T, dT, t), nan)
         if "U" in m.observables:
-            rows += _points("U", T, t, stm.energy_after_step(model, T, dT, t), nan)
+            rows += points("U", T, t, stm.energy_after_step(model, T, dT, t), nan)
         if "C_eq" in m.observables:
-            rows += _points("C_eq", T, [np.inf], [stm.heat_capacity_eq(model, T)], [np.nan])
+            rows += points("C_eq", T, [np.inf], [stm.heat_capacity_eq(model, T)], [np.nan])
     return rows
 
 
@@ -139,14 +139,15 @@ def _heat_release_rows(m: HeatRelease, model, scenario) -> list[dict]:
     for T1 in m.T1_K:
         if "Qdot" in m.observables:
             closed = (stm.heat_release_closed_form(model, T1, m.T0_K, t) if model.rate is None else nan)
-            rows += _points("Qdot", m.T0_K, t, stm.heat_release(model, T1, m.T0_K, t), closed, T1_K=T1)
+            rows += points("Qdot", m.T0_K, t, stm.heat_release(model, T1, m.T0_K, t), closed, T1_K=T1)
         if "U" in m.observables:
-            rows += _points("U", m.T0_K, t, stm.energy_after_cooling(model, T1, m.T0_K, t), nan,
+            rows += points("U", m.T0_K, t, stm.energy_after_cooling(model, T1, m.T0_K, t), nan,
                             T1_K=T1)
     return rows
 
 
-def _points(observable, T, t, exact, closed, step=None, **extra) -> list[dict]:
+def points(observable, T, t, exact, closed, step=None, **extra) -> list[dict]:
+    """Analytic rows at times t (exact, closed form, optional step-function column)."""
     exact, closed = np.atleast_1d(exact), np.atleast_1d(closed)
     step = np.full(exact.shape, np.nan) if step is None else np.atleast_1d(step)
     return [dict(observable=observable, T_K=float(T), t_s=float(ti), exact=float(e),

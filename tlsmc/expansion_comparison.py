@@ -30,7 +30,7 @@ import pandas as pd
 
 from .analytic import ggp1985
 from .analytic.expansion_quadrature import soft_expansion_quadrature, soft_nodes
-from .comparison import merge_with_mc
+from .comparison import merge_with_mc, points
 from .measurements.expansion import ThermalExpansion, bulk_modulus
 from .population import TunnelingModel
 from .soft_comparison import depth_delta0, tau_min
@@ -81,24 +81,18 @@ def _rows(m: ThermalExpansion, scenario, quad) -> list[dict]:
             a, gam = np.zeros(t.size + 1), np.zeros(t.size + 1)
             cf = {"alpha": nan, "Gamma": nan, "alpha_eq": np.nan, "Gamma_eq": np.nan}
         if "alpha" in want:
-            rows += _points("alpha", T, t, a[:-1], cf["alpha"])
+            rows += points("alpha", T, t, a[:-1], cf["alpha"])
         if "alpha_eq" in want:
-            rows += _points("alpha_eq", T, [np.inf], a[-1:], [cf["alpha_eq"]])
+            rows += points("alpha_eq", T, [np.inf], a[-1:], [cf["alpha_eq"]])
         if "Gamma" in want:
-            rows += _points("Gamma", T, t, gam[:-1], cf["Gamma"])
+            rows += points("Gamma", T, t, gam[:-1], cf["Gamma"])
         if "Gamma_eq" in want:
-            rows += _points("Gamma_eq", T, [np.inf], gam[-1:], [cf["Gamma_eq"]])
+            rows += points("Gamma_eq", T, [np.inf], gam[-1:], [cf["Gamma_eq"]])
         if "strain" in want:
             dT = m.step_fraction * T
             exact = quad.strain(T, dT, t) if soft else np.zeros(t.size)
-            rows += _points("strain", T, t, exact, nan)
+            rows += points("strain", T, t, exact, nan)
     return rows
-
-
-def _points(observable, T, t, exact, closed) -> list[dict]:
-    return [dict(observable=observable, T_K=float(T), t_s=float(ti), exact=float(e),
-                 closed_form=float(c), step_function=np.nan, T1_K=np.nan)
-            for ti, e, c in zip(t, np.atleast_1d(exact), np.atleast_1d(closed))]
 
 
 def expansion_comparison_table(scenario, observables: pd.DataFrame, quadrature=None):

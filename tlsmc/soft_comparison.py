@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .analytic import ggp1985
-from .comparison import merge_with_mc
+from .comparison import merge_with_mc, points
 from .analytic.soft_quadrature import SoftQuadrature
 from .measurements import HeatCapacity
 from .rates import build_rates
@@ -34,7 +34,6 @@ from .thermal import n_eq
 from .units import K_B
 
 __all__ = ["soft_comparison_table", "tau_min", "closed_form_heat_capacity", "depth_delta0"]
-
 
 
 def _symmetric_depth(delta0_over_W: float) -> float:
@@ -95,28 +94,22 @@ def _rows(m: HeatCapacity, quad: SoftQuadrature, scenario) -> list[dict]:
             tau1, tau2 = tau_min(model, mat, scenario.rates, T)
             cf = closed_form_heat_capacity(model, mat, T, np.minimum(tau1 / t, 1.0),
                                            np.minimum(tau2 / t, 1.0))
-            rows += _points("C", T, t, quad.heat_capacity(T, t), cf)
+            rows += points("C", T, t, quad.heat_capacity(T, t), cf)
         if "C_eq" in m.observables:
             p0 = min((d0_cut / T) ** 2, 1.0)
-            rows += _points("C_eq", T, [np.inf], [quad.heat_capacity_eq(T)],
+            rows += points("C_eq", T, [np.inf], [quad.heat_capacity_eq(T)],
                             [closed_form_heat_capacity(model, mat, T, p0, p0)])
         step = None
         if "C_step" in m.observables or "U" in m.observables:
             step = _step(quad, T, dT, t)
         if "C_step" in m.observables:
-            rows += _points("C_step", T, t, step, nan)
+            rows += points("C_step", T, t, step, nan)
         if "U" in m.observables:
             u0 = float(np.dot(K_B * quad.weight * quad.spectrum.E_K, n_eq(quad.spectrum.E_K, T)))
-            rows += _points("U", T, t, u0 + dT * step, nan)
+            rows += points("U", T, t, u0 + dT * step, nan)
         if "C_tf" in m.observables:
-            rows += _points("C_tf", T, t, nan, nan)
+            rows += points("C_tf", T, t, nan, nan)
     return rows
-
-
-def _points(observable, T, t, exact, closed) -> list[dict]:
-    return [dict(observable=observable, T_K=float(T), t_s=float(ti), exact=float(e),
-                 closed_form=float(c), step_function=np.nan, T1_K=np.nan)
-            for ti, e, c in zip(t, np.atleast_1d(exact), np.atleast_1d(closed))]
 
 
 def soft_comparison_table(scenario, observables: pd.DataFrame,
