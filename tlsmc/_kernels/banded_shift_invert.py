@@ -147,6 +147,18 @@ def _residual(x, hx, sig, n):
 
 
 @njit(cache=True)
+def _inverse_step(lw, n, x, r):
+    """One shift-invert step on x[r], kept orthonormal to x[0..r-1] before and after."""
+    for k in range(r):
+        _orth(x[r], x[k], n)
+    _normalize(x[r], n)
+    ldl_solve(lw, n, x[r])
+    for k in range(r):
+        _orth(x[r], x[k], n)
+    _normalize(x[r], n)
+
+
+@njit(cache=True)
 def lowest3(ab, n, lo, sig0, hnorm, x, y, lw, g, vec, lam, res):
     """Lowest three eigenpairs of the band matrix ab (n x n) by shift-and-invert.
 
@@ -209,13 +221,7 @@ def lowest3(ab, n, lo, sig0, hnorm, x, y, lw, g, vec, lam, res):
         sig = lam[r]
         for _ in range(N_RQI):
             ldl_band(ab, n, sig, floor, lw)
-            for k in range(r):
-                _orth(x[r], x[k], n)
-            _normalize(x[r], n)
-            ldl_solve(lw, n, x[r])
-            for k in range(r):
-                _orth(x[r], x[k], n)
-            _normalize(x[r], n)
+            _inverse_step(lw, n, x, r)
             _band_matvec(ab, n, 0.0, x[r], hx, False)
             sig = _dot(x[r], hx, n)
             res[r] = _residual(x[r], hx, sig, n)
@@ -228,13 +234,7 @@ def lowest3(ab, n, lo, sig0, hnorm, x, y, lw, g, vec, lam, res):
     for _ in range(N_RQI):
         ldl_band(ab, n, sig, floor, lw)
         for r in range(2, 4):
-            for k in range(r):
-                _orth(x[r], x[k], n)
-            _normalize(x[r], n)
-            ldl_solve(lw, n, x[r])
-            for k in range(r):
-                _orth(x[r], x[k], n)
-            _normalize(x[r], n)
+            _inverse_step(lw, n, x, r)
         _band_matvec(ab, n, 0.0, x[2], hx, False)
         _band_matvec(ab, n, 0.0, x[3], hy, False)
         a22 = _dot(x[2], hx, n)
