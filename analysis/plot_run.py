@@ -25,19 +25,11 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tlsmc.results import Results  # noqa: E402
+from _figures import run_title, save  # noqa: E402
 
 
 def _title(res: Results, what: str) -> str:
-    m = res.metadata
-    return (f"{m['scenario']['run']['name']}: {what}\n"
-            f"N = {m['n_tls']:.3g} TLSs, seed entropy {m['seed_entropy']}, tlsmc {m['tlsmc_version']}")
-
-
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return run_title(res.metadata, what, "TLSs")
 
 
 def _merged(res: Results, observable: str) -> pd.DataFrame:
@@ -72,7 +64,7 @@ def plot_heat_capacity(res: Results, out: Path) -> Path | None:
     ax.set_ylabel("C(T, t) / T  [J m$^{-3}$ K$^{-2}$]")
     ax.set_title(_title(res, "time-dependent heat capacity"), fontsize=9)
     ax.legend(fontsize=8)
-    return _save(fig, out / "heat_capacity.png")
+    return save(fig, out / "heat_capacity.png")
 
 
 def plot_heat_release(res: Results, out: Path) -> Path | None:
@@ -105,7 +97,7 @@ def plot_heat_release(res: Results, out: Path) -> Path | None:
     ax_r.set_title("ratio to the closed form (line: quadrature)", fontsize=9)
     ax.legend(fontsize=8)
     ax_r.legend(fontsize=8)
-    return _save(fig, out / "heat_release.png")
+    return save(fig, out / "heat_release.png")
 
 
 PLOTS = [plot_heat_capacity, plot_heat_release]

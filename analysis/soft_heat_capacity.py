@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tlsmc.population import sample_population  # noqa: E402
 from tlsmc.results import Results  # noqa: E402
+from _figures import run_title, save  # noqa: E402
 from tlsmc.scenario import parse_scenario  # noqa: E402
 from tlsmc.seeding import SEED_BLOCK, Chunk  # noqa: E402
 from tlsmc.soft_comparison import soft_comparison_table  # noqa: E402
@@ -36,9 +37,7 @@ from tlsmc.soft_potential import TYPE1, TYPE2  # noqa: E402
 
 
 def _title(res: Results, what: str) -> str:
-    m = res.metadata
-    return (f"{m['scenario']['run']['name']}: {what}\n"
-            f"N = {m['n_tls']:.3g} samples, seed entropy {m['seed_entropy']}, tlsmc {m['tlsmc_version']}")
+    return run_title(res.metadata, what, "samples")
 
 
 def comparison(res: Results, scenario, out: Path):
@@ -77,11 +76,7 @@ def plot_heat_capacity(res: Results, table, out: Path) -> Path:
     ax.set_ylabel("C(T,t)/T  [J m$^{-3}$ K$^{-2}$]")
     ax.set_title(_title(res, "C/T after a small step, soft potentials"), fontsize=9)
     ax.legend(fontsize=8, ncol=2)
-    fig.tight_layout()
-    path = out / "soft_heat_capacity.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save(fig, out / "soft_heat_capacity.png")
 
 
 def plot_population(res: Results, scenario, out: Path, n: int) -> Path:

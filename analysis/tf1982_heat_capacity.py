@@ -38,6 +38,7 @@ from tlsmc.analytic import tf1982 as tf  # noqa: E402
 from tlsmc.comparison import quadrature_model  # noqa: E402
 from tlsmc.rates.tf import TFMultiphonon, TFNondiagonal, tf_parameters  # noqa: E402
 from tlsmc.results import Results  # noqa: E402
+from _figures import run_title, save  # noqa: E402
 from tlsmc.units import K_B, PI  # noqa: E402
 from tlsmc.vibrations import J1_debye, J_eff_einstein, einstein_phis, log_enhancement  # noqa: E402
 
@@ -121,9 +122,7 @@ def fit_rows(model: Model) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- figures
 
 def _title(res: Results, what: str) -> str:
-    m = res.metadata
-    return (f"{m['scenario']['run']['name']}: {what}\n"
-            f"N = {m['n_tls']:.3g} TLSs, seed entropy {m['seed_entropy']}, tlsmc {m['tlsmc_version']}")
+    return run_title(res.metadata, what, "TLSs")
 
 
 def figure_heat_capacity(model: Model, out: Path) -> Path:
@@ -152,11 +151,7 @@ def figure_heat_capacity(model: Model, out: Path) -> Path:
         ax.legend(fontsize=7, ncol=2, loc="upper left")
     axes[0].set_ylabel("C(T, t) / T   [J m$^{-3}$ K$^{-2}$]")
     fig.suptitle(_title(model.res, "time-dependent heat capacity, TF vibration-assisted tunneling"), fontsize=9)
-    fig.tight_layout()
-    path = out / "tf1982_heat_capacity.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save(fig, out / "tf1982_heat_capacity.png")
 
 
 def figure_tau_star(model: Model, fits: pd.DataFrame, out: Path) -> Path:
@@ -189,11 +184,7 @@ def figure_tau_star(model: Model, fits: pd.DataFrame, out: Path) -> Path:
     ax2.set_ylim(0, 1.15)
     ax2.set_xlabel("temperature T [K]")
     ax2.set_ylabel("τ* / τ*(eq. 19 as printed)")
-    fig.tight_layout()
-    path = out / "tf1982_tau_star.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save(fig, out / "tf1982_tau_star.png")
 
 
 def figure_step_error(model: Model, out: Path) -> Path:
@@ -214,11 +205,7 @@ def figure_step_error(model: Model, out: Path) -> Path:
     ax.set_ylabel("relative error of TF's approximation, C_tf")
     ax.set_title(_title(model.res, "where the step function holds"), fontsize=9)
     ax.legend(fontsize=7.5, ncol=2)
-    fig.tight_layout()
-    path = out / "tf1982_step_function_error.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return save(fig, out / "tf1982_step_function_error.png")
 
 
 # ----------------------------------------------------------------------------- the written comparison
