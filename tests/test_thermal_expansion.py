@@ -8,6 +8,7 @@ alike — and mirror partners do *not* relax alike (finite-difference check of t
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numba
@@ -376,3 +377,87 @@ def test_bad_measurement_fields(field, value, match):
     table["measurement"][0][field] = value
     with pytest.raises(ConfigError, match=match):
         tlsmc.parse_scenario(table)
+
+
+# ----------------------------------------------------------------------------- partners
+def test_partner_mean_coupling_is_rms_over_groups_without_nan():
+    from tlsmc.soft_population import partner_mean_coupling
+    M = np.array([3.0, -4.0, 1.0, np.nan, 2.0, 2.0, np.nan, np.nan])
+    groups = np.array([7, 7, 2, 2, 5, 5, 9, 9])
+    out = partner_mean_coupling(M, groups)
+    np.testing.assert_allclose(out[:6], [np.sqrt(12.5)] * 2 + [1.0] * 2 + [2.0] * 2, rtol=1e-15)
+    assert np.all(np.isnan(out[6:]))
+
+
+def test_partner_mean_needs_antithetic_units():
+    table = _table({"model": "soft", "E_max_K": 3.0, "depth_max": 16.0,
+                    "rate_coupling": "partner_mean"}, {"preset": "soft_glass"})
+    with pytest.raises(ConfigError, match=r"population\.rate_coupling = \"partner_mean\" needs "
+                                          r"\S*population\.antithetic = true"):
+        tlsmc.parse_scenario(table)
+    table["population"]["rate_coupling"] = "fastest"
+    with pytest.raises(ConfigError, match=r"population\.rate_coupling must be one of"):
+        tlsmc.parse_scenario(table)
+
+
+QUARTET_MODEL = SoftPotentialModel(E_max_K=3.0, depth_max=16.0, type2_ratio=0.5, antithetic=True,
+                                   energy_knee_K=0.01, rate_coupling="partner_mean")
+
+
+@pytest.fixture(scope="module")
+def quartet_population():
+    pop = QUARTET_MODEL.sample(SOFT_MAT, np.random.default_rng(2026), N_SOFT, N_SOFT)
+    return pop, solve_spectrum(pop, SOFT_MAT)
+
+
+def test_type2_units_are_quartets_that_cancel_the_R_odd_deformation_potential(quartet_population):
+    """Units of 4: a type-2 unit is one double well with the origin in either minimum, each
+    with its mirror (same spectrum); its D sums to a small remainder of Σ|D| (the R̃-odd term,
+    GGP eq. 4.11, cancels), which a mirror pair alone does not achieve."""
+    pop, spec = quartet_population
+    assert QUARTET_MODEL.antithetic_unit == 4 and SOFT_MODEL.antithetic_unit == 2
+    kind = pop.kind.reshape(-1, 4)
+    full = pop.counted.reshape(-1, 4).all(axis=1)
+    t2 = full & (kind == 2).all(axis=1)
+    t1 = full & (kind == 1).all(axis=1)
+    assert t2.sum() > 100 and t1.sum() > 100
+    assert not ((kind == 1).any(axis=1) & (kind == 2).any(axis=1)).any()   # one type per unit
+    E = pop.E.reshape(-1, 4)[t2]
+    np.testing.assert_allclose(E, E[:, :1].repeat(4, axis=1), rtol=1e-8)
+    eb, tb = pop.eta_b.reshape(-1, 4)[t2], pop.t_b.reshape(-1, 4)[t2]
+    np.testing.assert_array_equal(eb, eb[:, :1].repeat(4, axis=1))
+    np.testing.assert_array_equal(tb, tb[:, [0]] * np.array([1.0, -1.0, 1.0, -1.0]))
+    assert np.all(pop.eta.reshape(-1, 4)[t2][:, 0] != pop.eta.reshape(-1, 4)[t2][:, 2])
+    D = pop.D_over_c.reshape(-1, 4)[t2]
+    quartet = np.abs(D.sum(axis=1)) / np.abs(D).sum(axis=1)
+    pair = np.abs(D[:, :2].sum(axis=1)) / np.abs(D[:, :2]).sum(axis=1)
+    assert np.median(quartet) < 1e-3 < 0.1 < np.median(pair)
+
+
+def test_partner_mean_rates_leave_only_the_even_part_of_D(quartet_population):
+    """GGP's rates (partner mean): every member of a pair/quartet relaxes at one rate, so α
+    at every t is unchanged when D is replaced by its mirror-pair mean (the t̃-even part);
+    with the exact coupling of the same samples it is not (the partners' rates differ)."""
+    pop, spec = quartet_population
+    times = np.array([1e-6, 1e-2, 1.0, 1e2, np.inf])
+    _, dndT = occupation_and_derivative(spec.E_K, 0.3)
+    g = pop.weight * spec.D_unit * dndT
+    g_even = np.repeat(0.5 * (g[0::2] + g[1::2]), 2)
+    scale = np.sum(np.abs(g))
+
+    def alpha(gg, KK):
+        s1, s2 = np.zeros((1, 5)), np.zeros((1, 1, 5))
+        unit_moments(np.ascontiguousarray(gg[None, :]), KK, 4, times, s1, s2)
+        return s1[0]
+    K = build_rates(spec, SOFT_MAT, CHANNELS, 0.3).K
+    counted = pop.counted.reshape(-1, 2).all(axis=1)
+    Kp = K.reshape(-1, 2)[counted]
+    np.testing.assert_allclose(Kp[:, 0], Kp[:, 1], rtol=1e-8)     # E of partners: ~1e-10
+    even_scale = np.max(np.abs(alpha(g_even, K)))
+    assert even_scale > 1e-4 * scale          # the even part is a small remainder, but resolved
+    np.testing.assert_allclose(alpha(g, K), alpha(g_even, K), rtol=0, atol=1e-5 * even_scale)
+    exact = dataclasses.replace(pop, M_rate_over_c=pop.M_over_c)
+    K_ex = build_rates(solve_spectrum(exact, SOFT_MAT), SOFT_MAT, CHANNELS, 0.3).K
+    true, even = alpha(g, K_ex)[:-1], alpha(g_even, K_ex)[:-1]
+    assert np.max(np.abs(true - even)) > 0.1 * np.max(np.abs(even))
+    assert np.all(alpha(g, K)[:-1] > 0)   # Σ w D ∂n/∂T F > 0: α = −(k_B/B)·that < 0, GGP's sign

@@ -41,7 +41,13 @@ So the proposal density per unit (η̃, t̃) is q = π1 q_u(u)/(2Z) (type 1) or
 
 Antithetic pairs (``antithetic = true``; default false): samples 2i and 2i+1 are (η̃, t̃)
 and (η̃, −t̃) (mirror potentials, same weight; PHYSICS §9), so sums of quantities odd in t
-cancel pair by pair.  The pair, not the sample, is then the independent unit: for
+cancel pair by pair.  With ``type2_ratio`` > 0 the unit is four samples, two pairs: for a
+type-2 draw the second pair is the same double well with the origin in its other minimum
+(h, ±t̃_b, −σ), so the deformation potential's large term odd in the asymmetry R̃ (GGP eq.
+4.11, the χ-independent <1|y²|1> − <0|y²|0> ≈ ±(distance between the minima)²) cancels
+inside the unit as the t̃-odd χ term does inside a pair; a type-1 unit is two independent
+pairs.  ``rate_coupling = "partner_mean"`` gives all members of a pair (type 1) or
+quartet (type 2) the same rate (:func:`partner_mean_coupling`).  The pair, not the sample, is then the independent unit: for
 quantities even in t (E, C, U) the two members are nearly equal, and a standard error
 from per-sample moments underestimates the true one by up to √2 — sum each pair before
 squaring.  Only the thermal-expansion measurement does that, so pairs are off by default
@@ -68,7 +74,7 @@ from .config import ConfigError, param, require
 from .materials import Material
 from .soft_potential import TYPE1, TYPE2, solve_soft
 
-__all__ = ["SoftPopulation", "SoftPotentialModel", "SHAPES", "ConstantShape", "GaussianShape",
+__all__ = ["SoftPopulation", "SoftPotentialModel", "partner_mean_coupling", "SHAPES", "ConstantShape", "GaussianShape",
            "TableShape", "ProposalTable", "proposal_table", "barrier_top", "to_type2_frame"]
 
 H_START = 1.5
@@ -78,7 +84,7 @@ H_STEP = 0.25
 MARGIN = 1.02
 """Safety factor on the tabulated strip half-width τ(h)."""
 _FLOAT_FIELDS = ("weight", "eta", "t", "eta_b", "t_b", "E", "delta", "delta0", "E21",
-                 "M_over_c", "D_over_c", "barrier", "rel_err")
+                 "M_over_c", "M_rate_over_c", "D_over_c", "barrier", "rel_err")
 
 
 # ----------------------------------------------------------------------------- shapes
@@ -241,6 +247,9 @@ class SoftPopulation:
     E, delta, delta0, E21 : (N,) E1 − E0, Δ, Δ0, E2 − E1 (units of W)
     M_over_c, D_over_c : (N,) <0|(y+δ)²|1> and <1|(y+δ)²|1> − <0|(y+δ)²|0> (PHYSICS §3;
         NaN where the δ branch does not exist)
+    M_rate_over_c : (N,) the off-diagonal coupling the rate channels use: M_over_c
+        (``rate_coupling = "exact"``) or the partner mean (``"partner_mean"``, see
+        :func:`partner_mean_coupling`)
     barrier : (N,) barrier top minus ε1 (>= 0; 0 for a single well), units of W
     rel_err : (N,) estimated relative error of E and Δ0
     kind : (N,) int8, SINGLE_WELL, TYPE1, TYPE2 or NOT_TLS (tlsmc.soft_potential)
@@ -258,6 +267,7 @@ class SoftPopulation:
     delta0: np.ndarray
     E21: np.ndarray
     M_over_c: np.ndarray
+    M_rate_over_c: np.ndarray
     D_over_c: np.ndarray
     barrier: np.ndarray
     rel_err: np.ndarray
@@ -291,6 +301,31 @@ class SoftPopulation:
 
 
 # ----------------------------------------------------------------------------- the model
+def partner_mean_coupling(M: np.ndarray, partners: np.ndarray) -> np.ndarray:
+    r"""Root mean square of M over each group of partners (NaN members left out).
+
+    The partners of a TLS are the TLSs with the same spectrum whose strain couplings differ
+    only by the t̃-odd or R̃-odd terms: its mirror potential (η̃, −t̃) and, for a type-2 TLS,
+    the same double well seen from its other minimum (σ -> −σ) and that one's mirror.  The
+    exact M = <0|(y+δ)²|1> mixes even and odd terms, so |M| differs within a group
+    (PHYSICS §3, analysis/ggp1985); GGP's rates depend on (E, p) only (§VI), which is what
+
+    .. math:: M_{\rm rate}^2 = \langle M^2\rangle_{\rm partners}
+
+    gives: every member relaxes at the same rate, and only the partner-even part of D
+    contributes to the expansion at any t.  ``partners``: (N,) integer group label.
+    Returns NaN only where every member is NaN.
+    """
+    M = np.asarray(M, dtype=float)
+    _, g = np.unique(np.asarray(partners), return_inverse=True)
+    ok = np.isfinite(M)
+    s2 = np.bincount(g, weights=np.where(ok, M * M, 0.0))
+    cnt = np.bincount(g, weights=ok.astype(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rms = np.sqrt(s2 / cnt)
+    return rms[g]
+
+
 def _f64(a) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.float64)
 
@@ -323,9 +358,23 @@ class SoftPotentialModel:
                         doc="relative density shape Φ(η̃)")
     F: object = param(ConstantShape(), registry=SHAPES, registry_key="shape",
                       doc="relative density shape F(|t̃|)")
-    antithetic: bool = param(False, doc="samples 2i, 2i+1 are the mirror pair (η̃, ±t̃)")
+    antithetic: bool = param(False, doc="samples come in mirror pairs (η̃, ±t̃); type-2 TLSs "
+                                        "in quartets when type2_ratio > 0 (module doc)")
+    rate_coupling: str = param("exact", choices=("exact", "partner_mean"),
+                               doc="off-diagonal coupling of the rate channels: M of PHYSICS "
+                                   "§3, or its mean square over the partners (GGP's rates, "
+                                   "even in t̃); partner_mean needs antithetic = true")
+
+    @property
+    def antithetic_unit(self) -> int:
+        """Samples per antithetic unit: 4 (two mirror pairs; a type-2 quartet) when
+        ``type2_ratio`` > 0, else 2 (one mirror pair)."""
+        return 4 if self.type2_ratio > 0 else 2
 
     def validate(self, prefix: str) -> None:
+        require(self.rate_coupling == "exact" or self.antithetic,
+                f"{prefix}.rate_coupling = \"partner_mean\" needs {prefix}.antithetic = true "
+                f"(the partners are the other members of each antithetic unit)")
         if self.energy_sampling == "loguniform":
             require(self.energy_knee_K < self.E_max_K,
                     f"{prefix}.energy_knee_K must be < {prefix}.E_max_K "
@@ -379,9 +428,23 @@ class SoftPotentialModel:
         type2 = rng.random(m) >= pi1
         sigma = np.where(rng.random(m) < 0.5, 1.0, -1.0)
         tau = tab.tau[cell]
+        partners = None
         if self.antithetic:
+            if self.antithetic_unit == 4:
+                # a unit is two pairs; a type-2 unit's second pair is the first one with the
+                # origin in the other minimum (−σ): the quartet (h, ±t_b, ±σ)
+                first = np.arange(m) - np.arange(m) % 2
+                type2 = type2[first]
+                quartet = type2 & (np.arange(m) % 2 == 1)
+                src = np.where(quartet, first, np.arange(m))
+                h, u, sign, tau = h[src], u[src], sign[src], tau[src]
+                sigma = np.where(quartet, -sigma[first], sigma)
+                pair_group = np.where(type2, first, np.arange(m))
+            else:
+                pair_group = np.arange(m)
             # (h, t_b, σ) and (h, −t_b, −σ) are mirror potentials
-            h, u, type2, tau = (np.repeat(a, 2)[:n] for a in (h, u, type2, tau))
+            h, u, type2, tau, partners = (np.repeat(a, 2)[:n]
+                                          for a in (h, u, type2, tau, pair_group))
             sign = np.stack([sign, -sign], axis=1).ravel()[:n]
             sigma = np.stack([sigma, -sigma], axis=1).ravel()[:n]
         tb = sign * u * tau
@@ -393,13 +456,16 @@ class SoftPotentialModel:
         q = np.where(type2, (1.0 - pi1) * 0.5 * q / jac, pi1 * q)
         rho = self.relative_density(eta, t, np.where(type2, TYPE2, TYPE1))
         return self.solve(material, eta, t, eta_b, tb, self.density_scale(material) * rho
-                          / (n_total * q))
+                          / (n_total * q), partners)
 
-    def solve(self, material: Material, eta, t, eta_b, t_b, weight) -> SoftPopulation:
+    def solve(self, material: Material, eta, t, eta_b, t_b, weight,
+              partners=None) -> SoftPopulation:
         """Solve the potentials (η̃, t̃) and keep ``weight`` where they are counted, else 0.
 
-        ``eta_b``, ``t_b`` (the barrier-frame coordinates) are stored as given.  Used by
-        :meth:`sample` and by the quadrature of the same model.
+        ``eta_b``, ``t_b`` (the barrier-frame coordinates) are stored as given.
+        ``partners``: (N,) group label of every point (the mirror pair, or the quartet of a
+        type-2 TLS; :func:`partner_mean_coupling`) for ``rate_coupling = "partner_mean"``;
+        None: every point is its own group (M_rate = M; right for a symmetric type-1 well).  Used by :meth:`sample` and by the quadrature of the same model.
         """
         eps = self.eps_max(material)
         chi = material.need("soft_chi", "the soft-potential population")
@@ -407,8 +473,12 @@ class SoftPotentialModel:
         counted = _accepted(sp, eps) & np.isfinite(sp.M_over_c)
         vtop = barrier_top(eta, t)
         barrier = np.where(np.isfinite(vtop), np.maximum(vtop - sp.eps1, 0.0), 0.0)
+        M_rate = sp.M_over_c
+        if self.rate_coupling == "partner_mean" and partners is not None:
+            M_rate = partner_mean_coupling(sp.M_over_c, partners)
         return SoftPopulation(weight=_f64(np.where(counted, weight, 0.0)), eta=_f64(eta),
                               t=_f64(t), eta_b=_f64(eta_b), t_b=_f64(t_b), E=sp.E, delta=sp.delta,
                               delta0=sp.delta0, E21=sp.E21, M_over_c=sp.M_over_c,
-                              D_over_c=sp.D_over_c, barrier=barrier, rel_err=sp.rel_err,
-                              kind=sp.kind, resolved=sp.resolved, counted=counted)
+                              M_rate_over_c=_f64(M_rate), D_over_c=sp.D_over_c, barrier=barrier,
+                              rel_err=sp.rel_err, kind=sp.kind, resolved=sp.resolved,
+                              counted=counted)

@@ -22,7 +22,8 @@ kelvin with E_n = W ε_n (GGP eq. 2.7).  Its strain couplings are (PHYSICS §3)
               - \\langle 0|(y+\\delta)^2|0\\rangle\\big],
 
 so with the coupling unit γ_α ≡ W c_α/η_L they are, as for the STM, γ_α M_unit and
-γ D_unit with ``M_unit = |M_over_c|`` and ``D_unit = D_over_c``.  A soft material
+γ D_unit with ``M_unit = |M_rate_over_c|`` (= |M_over_c| unless the population's
+``rate_coupling`` is ``partner_mean``) and ``D_unit = D_over_c``.  A soft material
 therefore sets ``gamma_l_eV``/``gamma_t_eV`` to W c_l/η_L, W c_t/η_L (preset
 ``soft_glass``), and the generic ``one_phonon`` channel K = a (M_unit E)² E coth(E/2T),
 a = (γ_l²/v_l⁵ + 2γ_t²/v_t⁵)/(2πρħ⁴), is exactly Σ_α M_α² E³ coth(E/2T)/(2πρħ⁴v_α⁵)
@@ -105,7 +106,7 @@ class SoftTwoLevelSpectrum(TwoLevelSpectrum):
 def soft_spectrum(pop: SoftPopulation, material: Material) -> SoftTwoLevelSpectrum:
     """Soft-potential spectra in K with the coupling convention of the module docstring."""
     W = material.need("W_K", "the soft-potential spectrum")
-    M = np.abs(pop.M_over_c)
+    M = np.abs(pop.M_rate_over_c)
     D = pop.D_over_c
     return SoftTwoLevelSpectrum(
         E_K=W * pop.E, delta_K=W * pop.delta, delta0_K=W * pop.delta0,

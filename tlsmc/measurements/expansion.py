@@ -21,8 +21,9 @@ population; |γ| = ``gamma_eV``, default the material's γ_l), so α averages to
 potentials D = W (c/η_L) D_over_c with c = ``material.soft_c`` (PHYSICS §3).
 
 Standard errors.  The expansion is a small even-in-t remainder of a large odd-in-t sum
-(PHYSICS §9); soft populations sample (η̃, ±t̃) as antithetic pairs.  The independent unit
-is then the pair (the population's ``antithetic_unit`` samples; 2 if it declares none),
+(PHYSICS §9); soft populations sample (η̃, ±t̃) as antithetic pairs, and type-2 TLSs as
+quartets (both minima as origin, each with its mirror).  The independent unit is then the
+pair or quartet (the population's ``antithetic_unit`` samples; 2 if it declares none),
 and every moment is accumulated per unit, the unit's terms summed before squaring
 (:mod:`tlsmc._kernels.expansion`).  With n_u units and unit sums a_u (α), c_u (C):
 se(α) = sqrt(n_u/(n_u−1) (Σa_u² − (Σa_u)²/n_u)), and by the delta method
