@@ -164,7 +164,11 @@ COLUMNS = ["observable", "T_K", "t_s", "mc", "mc_stderr", "exact", "closed_form"
 
 def merge_with_mc(rows: list[dict], observables: pd.DataFrame) -> pd.DataFrame:
     """Join analytic rows (observable, T_K, t_s[, T1_K], exact, closed_form[, step_function])
-    with the MC table and add z = (mc − exact)/mc_stderr; columns :data:`COLUMNS`."""
+    with the MC table and add z = (mc − exact)/mc_stderr; columns :data:`COLUMNS`.
+
+    When both carry ``measurement`` (the index of the scenario's [[measurement]] that made
+    the row; every run writes it) it is a join key too and an output column, so two
+    measurements with equal (observable, T_K, t_s, T1_K) never mix."""
     exact = pd.DataFrame(rows)
     for col in ("T1_K", "step_function"):
         if col not in exact.columns:
@@ -173,10 +177,12 @@ def merge_with_mc(rows: list[dict], observables: pd.DataFrame) -> pd.DataFrame:
     if "T1_K" not in mc.columns:
         mc["T1_K"] = np.nan
     mc = mc.rename(columns={"value": "mc", "stderr": "mc_stderr"})
-    table = exact.merge(mc[KEYS + ["mc", "mc_stderr", "unit"]], on=KEYS, how="left")
+    extra = [k for k in ("measurement",) if k in exact.columns and k in mc.columns]
+    keys = KEYS + extra
+    table = exact.merge(mc[keys + ["mc", "mc_stderr", "unit"]], on=keys, how="left")
     with np.errstate(divide="ignore", invalid="ignore"):
         table["z"] = (table["mc"] - table["exact"]) / table["mc_stderr"]
-    return table[COLUMNS]
+    return table[COLUMNS + extra]
 
 
 def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame | None, str]:
@@ -195,12 +201,12 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
     model = quadrature_model(scenario)
     rows = []
     skipped = []
-    for m in scenario.measurement:
+    for i, m in enumerate(scenario.measurement):
         builder = _BUILDERS.get(type(m))
         if builder is None:
             skipped.append(type(m).__name__)
             continue
-        rows += builder(m, model, scenario)
+        rows += [dict(r, measurement=i) for r in builder(m, model, scenario)]
     if not rows:
         return None, "no measurement of this scenario has an analytic counterpart"
     table = merge_with_mc(rows, observables)

@@ -101,7 +101,7 @@ def expansion_comparison_table(scenario, observables: pd.DataFrame, quadrature=N
     ``quadrature``: a prebuilt :class:`~tlsmc.analytic.soft_quadrature.SoftQuadrature` of a
     soft scenario (default: built, ~2e5 solves, and cached).
     """
-    ms = [m for m in scenario.measurement if isinstance(m, ThermalExpansion)]
+    ms = [(i, m) for i, m in enumerate(scenario.measurement) if isinstance(m, ThermalExpansion)]
     if not ms:
         return None, "no thermal_expansion measurement"
     pop = scenario.population
@@ -118,7 +118,7 @@ def expansion_comparison_table(scenario, observables: pd.DataFrame, quadrature=N
                 "random sign); no closed form")
     else:
         return None, f"no thermal-expansion comparison for {type(pop).__name__}"
-    rows = [r for m in ms for r in _rows(m, scenario, quad)]
+    rows = [dict(r, measurement=i) for i, m in ms for r in _rows(m, scenario, quad)]
     mc = observables[observables["observable"].isin({r["observable"] for r in rows})]
     return merge_with_mc(rows, mc), note
 
@@ -131,18 +131,25 @@ def with_expansion_rows(scenario, observables: pd.DataFrame, base_table):
     through :func:`tlsmc.soft_comparison.soft_comparison_table` with the same, cached
     quadrature nodes); the expansion rows are appended.  Returns (DataFrame or None, note).
     """
-    rest = tuple(m for m in scenario.measurement if not isinstance(m, ThermalExpansion))
+    keep = [i for i, m in enumerate(scenario.measurement) if not isinstance(m, ThermalExpansion)]
+    rest = tuple(scenario.measurement[i] for i in keep)
     quadrature = None
     if isinstance(scenario.population, SoftPotentialModel):
         quadrature = soft_nodes(scenario.population, scenario.material, tuple(scenario.rates))
     base, base_note = None, ""
     if rest:
         sub = dataclasses.replace(scenario, measurement=rest)
+        sub_obs = observables
+        if "measurement" in observables.columns:     # renumber to the sub-scenario and back
+            sub_obs = observables[observables["measurement"].isin(keep)].copy()
+            sub_obs["measurement"] = sub_obs["measurement"].map({o: k for k, o in enumerate(keep)})
         if quadrature is not None:
             from .soft_comparison import soft_comparison_table
-            base, base_note = soft_comparison_table(sub, observables, quadrature=quadrature)
+            base, base_note = soft_comparison_table(sub, sub_obs, quadrature=quadrature)
         else:
-            base, base_note = base_table(sub, observables)
+            base, base_note = base_table(sub, sub_obs)
+        if base is not None and "measurement" in base.columns:
+            base["measurement"] = base["measurement"].map(dict(enumerate(keep)))
     table, note = expansion_comparison_table(scenario, observables, quadrature=quadrature)
     tables = [x for x in (base, table) if x is not None]
     notes = "; ".join(n for n in (base_note, note) if n)

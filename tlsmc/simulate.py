@@ -112,7 +112,8 @@ def run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None
             for acc in accumulators:
                 acc.add(spectrum, pop.weight, rates_at)
     with timer("observables"):
-        rows = [row for acc in accumulators for row in acc.rows()]
+        rows = [dict(row, measurement=i) for i, acc in enumerate(accumulators)
+                for row in acc.rows()]
         table = pd.DataFrame(rows)
         table["model"] = registry_name(POPULATION_MODELS, scenario.population)
     metadata = {"scenario": scenario.to_table(), "tlsmc_version": __version__,

@@ -17,7 +17,9 @@ depth h_lo are found by bisection on the solver, so the grid never straddles a c
   panels of ``h_panel``; ``nodes`` Gauss points per panel;
 * u = |t_b|/τ: one panel [0, u_a], u_a = 10^{−``u_decades``} u*, then ``u_per_decade``
   panels per decade of log u up to u*, ``nodes`` points each;
-* every node is solved 6 times: types 1, 2(σ = +1), 2(σ = −1), each at ±t_b.
+* every node is solved 6 times: types 1, 2(σ = +1), 2(σ = −1), each at ±t_b — the
+  type-1 mirror pair and the type-2 quartet that ``rate_coupling = "partner_mean"`` averages
+  over, as the sampler's antithetic units do.
 
 Points whose δ branch does not exist count 0 at their node (that boundary is not
 resolved; it lies outside the TLS region for χ <= ~1).  Accuracy: the tests halve the
@@ -25,12 +27,15 @@ panel sizes and find relative changes < 2e-4 in C(T,t) for 0.05 <= T <= 5 K.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from ..dynamics import evolve
 from ..rates import build_rates
 from ..soft_population import TYPE1, TYPE2, SoftPotentialModel, to_type2_frame
 from ..spectrum import soft_spectrum
-from ..thermal import occupation_and_derivative
+from ..thermal import n_eq, occupation_and_derivative
 from ..units import K_B
 
 __all__ = ["SoftQuadrature"]
@@ -130,8 +135,12 @@ class SoftQuadrature:
                 w_l.append(Wn * scale * jac
                            * model.relative_density(e2, t2, np.full(H.size, TYPE2)))
         cat = np.concatenate
+        # partners (rate_coupling = "partner_mean"): blocks [T1, T2σ+, T2σ−] at +t_b then at
+        # −t_b; node j's type-1 mirror pair and its type-2 quartet (h, ±t_b, ±σ)
+        j = np.arange(H.size)
+        partners = cat([j, H.size + j, H.size + j] * 2)
         self.population = model.solve(material, cat(eta_l), cat(t_l), cat(eb_l), cat(tb_l),
-                                      cat(w_l))
+                                      cat(w_l), partners)
         self.spectrum = soft_spectrum(self.population, material)
 
     @property
@@ -158,3 +167,65 @@ class SoftQuadrature:
     def dos(self, E_edges_K) -> np.ndarray:
         """Number of counted TLSs per m³ with E in each bin (K edges)."""
         return np.histogram(self.spectrum.E_K, bins=E_edges_K, weights=self.weight)[0]
+
+    # ------------------------------------------------------------------ heat release
+    def _energy_coef(self) -> np.ndarray:
+        """k_B w E per node, J m^-3 (the coefficient of n in U = Σ k_B w E n)."""
+        return K_B * self.weight * self.spectrum.E_K
+
+    def heat_release(self, T1_K: float, T0_K: float, times_s) -> np.ndarray:
+        r"""Q̇(t) after an instantaneous quench T1 -> T0 at t = 0, W m^-3 (PHYSICS §6, §8).
+
+        .. math:: \dot Q(t) = \sum w\,k_B E\,[n_{eq}(E,T_1) - n_{eq}(E,T_0)]\,K(T_0)\,
+                  e^{-K(T_0) t}
+
+        Occupations start at n_eq(T1); every channel's rate at the bath temperature T0.
+        """
+        d = self._energy_coef() * (n_eq(self.spectrum.E_K, T1_K) - n_eq(self.spectrum.E_K, T0_K))
+        K = build_rates(self.spectrum, self.material, self.channels, T0_K).K
+        keep = d != 0.0
+        d, K = d[keep], K[keep]
+        return np.array([float(np.dot(d * K, np.exp(-K * t))) for t in np.atleast_1d(times_s)])
+
+    def energy_after_quench(self, T1_K: float, T0_K: float, times_s) -> np.ndarray:
+        """U(t) = Σ w k_B E [n_eq(T0) + (n_eq(T1) − n_eq(T0)) e^{−K(T0) t}], J m^-3."""
+        a, E = self._energy_coef(), self.spectrum.E_K
+        n0, n1 = n_eq(E, T0_K), n_eq(E, T1_K)
+        K = build_rates(self.spectrum, self.material, self.channels, T0_K).K
+        u0 = float(np.dot(a, n0))
+        return np.array([u0 + float(np.dot(a * (n1 - n0), np.exp(-K * t)))
+                         for t in np.atleast_1d(times_s)])
+
+    def energy_eq(self, T_K: float) -> float:
+        """Equilibrium U(T) = Σ w k_B E n_eq(E,T) of the model, J m^-3."""
+        return float(np.dot(self._energy_coef(), n_eq(self.spectrum.E_K, T_K)))
+
+    def history(self, protocol, times_s) -> tuple[np.ndarray, np.ndarray]:
+        r"""(U(t), Q̇(t)) under a compiled temperature protocol, J m^-3 and W m^-3.
+
+        Equilibrium at ``protocol.T_initial_K`` for t < 0, then exact piecewise-constant
+        propagation of every node (:func:`tlsmc.dynamics.evolve`, PHYSICS §5):
+        U = Σ w k_B E n(t), Q̇ = −dU/dt (the exact derivative inside the segment holding t).
+        ``protocol``: :class:`tlsmc.protocol.Protocol`; ``times_s``: (n_t,) s.
+        """
+        a = self._energy_coef()
+        keep = a != 0.0
+        E, coef = self.spectrum.E_K[keep], a[keep][None, :]
+        sub = self._spectrum_subset(keep)
+        cache: dict[float, object] = {}
+
+        def rates_at(T_K: float):
+            if T_K not in cache:
+                cache[T_K] = build_rates(sub, self.material, self.channels, T_K)
+            return cache[T_K]
+
+        times = np.atleast_1d(np.asarray(times_s, dtype=float))
+        sums = evolve(E, coef, rates_at, protocol, times)
+        u_ref = float(np.dot(coef[0], n_eq(E, protocol.T_initial_K)))
+        return u_ref + sums.dn[0], sums.flux[0]
+
+    def _spectrum_subset(self, keep: np.ndarray):
+        """The spectrum restricted to the nodes ``keep`` (same type, every array field)."""
+        sp = self.spectrum
+        return dataclasses.replace(sp, **{f.name: getattr(sp, f.name)[keep]
+                                          for f in dataclasses.fields(sp)})

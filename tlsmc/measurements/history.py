@@ -25,7 +25,8 @@ class TemperatureHistory:
     on (starts_s[0] = 0).  Both compile to exact piecewise-constant segments.
 
     ``U`` = Σ w E n(t); ``Qdot`` = −dU/dt.  Rows carry ``T_K`` = the temperature
-    of the segment that contains t.
+    of the segment that contains t and ``T1_K`` = the temperature before t = 0 (as the
+    heat-release rows do).
     """
 
     times: TimeGrid = param()
@@ -86,6 +87,7 @@ class _HistoryAcc:
         t = self.cfg.times.values()
         seg = np.searchsorted(self.protocol.starts_s, t, side="right") - 1
         T_of_t = self.protocol.temperatures_K[seg]
+        T1 = float(self.protocol.T_initial_K)
         out: list[dict] = []
         s = self.sums
         for k in range(t.shape[0]):
@@ -93,8 +95,9 @@ class _HistoryAcc:
                 value = self.plain[0] + s.dn[0, k]
                 second = self.plain[1] + s.dn[1, k] + s.dn_sq[0, k]
                 out += make_rows("U", T_of_t[k], [t[k]], [value],
-                                 standard_error([value], [second], self.n))
+                                 standard_error([value], [second], self.n), T1_K=T1)
             if "Qdot" in self.cfg.observables:
                 out += make_rows("Qdot", T_of_t[k], [t[k]], [s.flux[0, k]],
-                                 standard_error([s.flux[0, k]], [s.flux_sq[0, k]], self.n))
+                                 standard_error([s.flux[0, k]], [s.flux_sq[0, k]], self.n),
+                                 T1_K=T1)
         return out
