@@ -79,7 +79,9 @@ def tau_min(model: SoftPotentialModel, material, channels, T_K: float) -> tuple[
     e2, t2, _ = to_type2_frame(np.array([-h, -h]), np.zeros(2), np.array([1.0, -1.0]))
     eta = np.array([-h, e2[0], e2[1]])
     t = np.array([0.0, t2[0], t2[1]])
-    pop = model.solve(material, eta, t, np.full(3, -h), np.zeros(3), np.ones(3))
+    # the two type-2 frames of the symmetric well are each other's mirror (partners)
+    pop = model.solve(material, eta, t, np.full(3, -h), np.zeros(3), np.ones(3),
+                      partners=np.array([0, 1, 1]))
     K = build_rates(soft_spectrum(pop, material), material, channels, T_K).K
     return 1.0 / K[0], 1.0 / max(K[1], K[2])
 
