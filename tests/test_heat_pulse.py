@@ -179,8 +179,9 @@ def test_step_control_against_a_100x_tighter_run():
 
 def test_comparison_keeps_measurements_apart():
     """Two measurements with the same (observable, T_K, t_s, T1_K) — here the same quench twice,
-    the second with a different time grid on an overlapping point — are joined to their own MC
-    rows through the ``measurement`` column every run writes: no duplicated comparison rows."""
+    the second with a different time grid on overlapping points, a thermal expansion between
+    them — are joined to their own MC rows through the ``measurement`` column every run
+    writes: no duplicated comparison rows, indices as in the scenario."""
     table = {"run": {"name": "two", "n_tls": 4096, "seed": 3},
              "material": {"preset": "vitreous_silica"},
              "population": {"model": "tunneling", "delta_max_K": 20.0,
@@ -189,15 +190,18 @@ def test_comparison_keeps_measurements_apart():
              "measurement": [
                  {"kind": "heat_release", "T0_K": 0.1, "T1_K": [1.0],
                   "times": {"start_s": 10.0, "stop_s": 1e3, "num": 3}},
+                 {"kind": "thermal_expansion", "temperatures_K": [0.1], "observables": ["alpha"],
+                  "times": {"start_s": 10.0, "stop_s": 1e3, "num": 3}},
                  {"kind": "heat_release", "T0_K": 0.1, "T1_K": [1.0], "observables": ["Qdot"],
                   "times": {"start_s": 10.0, "stop_s": 1e5, "num": 5}}],
              "comparison": {"analytic": True}}
     res = tlsmc.run(tlsmc.parse_scenario(table))
     obs, cmp = res.to_dataframe(), res.comparison
-    assert sorted(obs.measurement.unique()) == [0, 1]
-    assert len(cmp) == 3 * 2 + 5 and cmp.mc.notna().all()
+    assert sorted(obs.measurement.unique()) == [0, 1, 2]
+    assert len(cmp) == 3 * 2 + 3 + 5 and cmp.mc.notna().all()
+    assert sorted(cmp[cmp.observable == "alpha"].measurement.unique()) == [1]
     assert not cmp.duplicated(["observable", "t_s", "measurement"]).any()
-    for i in (0, 1):        # each measurement's rows carry its own MC values
+    for i in (0, 1, 2):     # each measurement's rows carry its own MC values
         mine = obs[obs.measurement == i].set_index(["observable", "t_s"]).value
         got = cmp[cmp.measurement == i].set_index(["observable", "t_s"]).mc
         np.testing.assert_array_equal(got.to_numpy(), mine.loc[got.index].to_numpy())

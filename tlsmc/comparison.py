@@ -189,7 +189,13 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
     """(comparison DataFrame or None, a note saying what was compared)."""
     if any(isinstance(m, ThermalExpansion) for m in scenario.measurement):
         from .expansion_comparison import with_expansion_rows   # α, Γ, ε rows (GGP 1985)
-        return with_expansion_rows(scenario, observables, comparison_table)
+        return with_expansion_rows(scenario, observables, base_comparison_table)
+    return base_comparison_table(scenario, observables)
+
+
+def base_comparison_table(scenario, observables: pd.DataFrame):
+    """Like :func:`comparison_table` for every measurement but ``thermal_expansion``
+    (skipped without a note: :mod:`tlsmc.expansion_comparison` compares those)."""
     if isinstance(scenario.population, SoftPotentialModel):
         from .soft_comparison import soft_comparison_table
         return soft_comparison_table(scenario, observables)
@@ -204,7 +210,8 @@ def comparison_table(scenario, observables: pd.DataFrame) -> tuple[pd.DataFrame 
     for i, m in enumerate(scenario.measurement):
         builder = _BUILDERS.get(type(m))
         if builder is None:
-            skipped.append(type(m).__name__)
+            if not isinstance(m, ThermalExpansion):
+                skipped.append(type(m).__name__)
             continue
         rows += [dict(r, measurement=i) for r in builder(m, model, scenario)]
     if not rows:

@@ -23,7 +23,6 @@ sign can differ (see analysis/ggp1985_thermal_expansion.py).
 """
 from __future__ import annotations
 
-import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -126,30 +125,22 @@ def expansion_comparison_table(scenario, observables: pd.DataFrame, quadrature=N
 def with_expansion_rows(scenario, observables: pd.DataFrame, base_table):
     """The full comparison of a scenario with thermal_expansion measurements.
 
-    The other measurements go through ``base_table`` (:func:`tlsmc.comparison.comparison_table`)
-    on a copy of the scenario without the expansion measurements (for soft populations
-    through :func:`tlsmc.soft_comparison.soft_comparison_table` with the same, cached
-    quadrature nodes); the expansion rows are appended.  Returns (DataFrame or None, note).
+    The other measurements go through ``base_table``
+    (:func:`tlsmc.comparison.base_comparison_table`, which skips the expansion measurements;
+    for soft populations :func:`tlsmc.soft_comparison.soft_comparison_table` with the same,
+    cached quadrature nodes); the expansion rows are appended.  Returns (DataFrame or None,
+    note).
     """
-    keep = [i for i, m in enumerate(scenario.measurement) if not isinstance(m, ThermalExpansion)]
-    rest = tuple(scenario.measurement[i] for i in keep)
     quadrature = None
     if isinstance(scenario.population, SoftPotentialModel):
         quadrature = soft_nodes(scenario.population, scenario.material, tuple(scenario.rates))
     base, base_note = None, ""
-    if rest:
-        sub = dataclasses.replace(scenario, measurement=rest)
-        sub_obs = observables
-        if "measurement" in observables.columns:     # renumber to the sub-scenario and back
-            sub_obs = observables[observables["measurement"].isin(keep)].copy()
-            sub_obs["measurement"] = sub_obs["measurement"].map({o: k for k, o in enumerate(keep)})
+    if any(not isinstance(m, ThermalExpansion) for m in scenario.measurement):
         if quadrature is not None:
             from .soft_comparison import soft_comparison_table
-            base, base_note = soft_comparison_table(sub, sub_obs, quadrature=quadrature)
+            base, base_note = soft_comparison_table(scenario, observables, quadrature=quadrature)
         else:
-            base, base_note = base_table(sub, sub_obs)
-        if base is not None and "measurement" in base.columns:
-            base["measurement"] = base["measurement"].map(dict(enumerate(keep)))
+            base, base_note = base_table(scenario, observables)
     table, note = expansion_comparison_table(scenario, observables, quadrature=quadrature)
     tables = [x for x in (base, table) if x is not None]
     notes = "; ".join(n for n in (base_note, note) if n)

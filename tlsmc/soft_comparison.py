@@ -32,7 +32,7 @@ import pandas as pd
 from .analytic import ggp1985
 from .analytic.soft_quadrature import SoftQuadrature
 from .comparison import merge_with_mc, points
-from .measurements import HeatCapacity, HeatRelease, TemperatureHistory
+from .measurements import HeatCapacity, HeatRelease, TemperatureHistory, ThermalExpansion
 from .protocol import RampShape
 from .rates import build_rates
 from .rates.activated import Activated
@@ -336,7 +336,8 @@ def soft_comparison_table(scenario, observables: pd.DataFrame,
     parts.append("order-unity ratios to exact are expected (leading WKB, PHYSICS §9)")
     note = "; ".join(parts)
     table = merge_with_mc(rows, observables)
-    others = [type(m).__name__ for m in scenario.measurement if not isinstance(m, kinds)]
+    others = [type(m).__name__ for m in scenario.measurement
+              if not isinstance(m, (*kinds, ThermalExpansion))]   # expansion: its own table
     if others:
         note += f"; not compared: {', '.join(others)}"
     return table, note

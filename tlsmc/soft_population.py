@@ -47,14 +47,15 @@ type-2 draw the second pair is the same double well with the origin in its other
 4.11, the χ-independent <1|y²|1> − <0|y²|0> ≈ ±(distance between the minima)²) cancels
 inside the unit as the t̃-odd χ term does inside a pair; a type-1 unit is two independent
 pairs.  ``rate_coupling = "partner_mean"`` gives all members of a pair (type 1) or
-quartet (type 2) the same rate (:func:`partner_mean_coupling`).  The pair, not the sample, is then the independent unit: for
-quantities even in t (E, C, U) the two members are nearly equal, and a standard error
-from per-sample moments underestimates the true one by up to √2 — sum each pair before
-squaring.  Only the thermal-expansion measurement does that, so pairs are off by default
-and the thermal-expansion scenario turns them on.  Samples
-that are not counted keep their place with weight 0 (pairs stay adjacent and every
-sample index keeps its seed block).  Seed blocks are even; an odd last block drops the
-mirror of its last pair (each sample is still distributed as q, so nothing is biased).
+quartet (type 2) the same rate (:func:`partner_mean_coupling`).  The unit, not the sample,
+is then the independent draw: for quantities even in t (E, C, U) the members are nearly
+equal, and a standard error from per-sample moments underestimates the true one by up to
+√(unit) — sum each unit before squaring.  Only the thermal-expansion measurement does that,
+so units are off by default and the thermal-expansion scenario turns them on.  Samples
+that are not counted keep their place with weight 0 (units stay adjacent and every sample
+index keeps its seed block).  Seed blocks hold whole units; a last block that does not
+ends with an incomplete unit (each sample is still distributed as q, so nothing is biased;
+its partner-mean rate averages over the members present).
 
 Unresolved splittings (``resolved`` False: Δ0 below the solver's floor, see
 :mod:`tlsmc.soft_potential`) keep their best-estimate values and their full weight: E is
@@ -74,8 +75,9 @@ from .config import ConfigError, param, require
 from .materials import Material
 from .soft_potential import TYPE1, TYPE2, solve_soft
 
-__all__ = ["SoftPopulation", "SoftPotentialModel", "partner_mean_coupling", "SHAPES", "ConstantShape", "GaussianShape",
-           "TableShape", "ProposalTable", "proposal_table", "barrier_top", "to_type2_frame"]
+__all__ = ["SoftPopulation", "SoftPotentialModel", "partner_mean_coupling", "SHAPES",
+           "ConstantShape", "GaussianShape", "TableShape", "ProposalTable", "proposal_table",
+           "barrier_top", "to_type2_frame"]
 
 H_START = 1.5
 """Shallowest barrier-frame depth h = −η̃_b scanned (ratio (E2−E1)/E < 1.8 there: no TLS)."""
