@@ -33,7 +33,7 @@ from tlsmc.protocol import RampShape, temperature_protocol
 from tlsmc.rates import RateSet, build_rates
 from tlsmc.rates.activated import Activated
 from tlsmc.rates.one_phonon import OnePhonon
-from tlsmc.soft_comparison import freezing_temperature, heat_release_closed_form
+from tlsmc.analytic.soft_heat_release import freezing_temperature, heat_release_closed_form
 from tlsmc.soft_population import SoftPotentialModel
 from tlsmc.spectrum import solve_spectrum
 from tlsmc.thermal import n_eq
