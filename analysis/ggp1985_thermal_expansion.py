@@ -161,17 +161,22 @@ def _title(run: Run, what: str) -> str:
             f"tlsmc {m['tlsmc_version']}")
 
 
+def _mc_and_quadratures(ax, run: Run, T: float, name: str) -> None:
+    """``name`` at T: MC with 1σ bars, quadrature of the run's model and of the other coupling."""
+    t, v, e = run.mc(name, T)
+    ax.errorbar(t, v, yerr=e, fmt="o", ms=3, color="C0", label="MC, 1σ")
+    ax.plot(DENSE, run.curves[T][name], "-", color="k", lw=1.2, label="quadrature, same model")
+    ax.plot(DENSE, run.curves[T][f"{name}_other"], "-", color="0.6", lw=1.0,
+            label=f"quadrature, {run.other} coupling")
+
+
 def plot_main(run: Run, out: Path) -> Path:
     n = len(run.temps)
     fig, axes = plt.subplots(2, n, figsize=(4.6 * n, 8.2), sharex=True, squeeze=False)
     for k, T in enumerate(run.temps):
         cu = run.curves[T]
         ax = axes[0, k]
-        t, v, e = run.mc("strain", T)
-        ax.errorbar(t, v, yerr=e, fmt="o", ms=3, color="C0", label="MC, 1σ")
-        ax.plot(DENSE, cu["strain"], "-", color="k", lw=1.2, label="quadrature, same model")
-        ax.plot(DENSE, cu["strain_other"], "-", color="0.6", lw=1.0,
-                label=f"quadrature, {run.other} coupling")
+        _mc_and_quadratures(ax, run, T, "strain")
         i = int(np.argmax(np.abs(cu["strain"])))
         ax.axvline(DENSE[i], color="C3", ls="-.", lw=1)
         ax.annotate(f"extremum\n{DENSE[i]:.1e} s", (DENSE[i], cu["strain"][i]), fontsize=8,
@@ -181,11 +186,7 @@ def plot_main(run: Run, out: Path) -> Path:
         ax.set_title(f"T = {T:g} K, step δT = {run.m.step_fraction * T:.3g} K", fontsize=9)
         ax.set_ylabel("strain ε(t)")
         ax = axes[1, k]
-        t, v, e = run.mc("Gamma", T)
-        ax.errorbar(t, v, yerr=e, fmt="o", ms=3, color="C0", label="MC, 1σ")
-        ax.plot(DENSE, cu["Gamma"], "-", color="k", lw=1.2, label="quadrature, same model")
-        ax.plot(DENSE, cu["Gamma_other"], "-", color="0.6", lw=1.0,
-                label=f"quadrature, {run.other} coupling")
+        _mc_and_quadratures(ax, run, T, "Gamma")
         ax.plot(DENSE, cu["ggp_gamma_cut"], "--", color="C1", lw=1.2,
                 label="GGP 6.1–6.3, C cut at t")
         ax.plot(DENSE, cu["ggp_gamma_64"], ":", color="C2", lw=1.5,
