@@ -34,14 +34,13 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from analysis._figures import save  # noqa: E402
-from tlsmc.analytic import ggp1985 as ggp  # noqa: E402
-from tlsmc.analytic.expansion_quadrature import (depth_tail_alpha,  # noqa: E402
-                                                 soft_expansion_quadrature)
-from tlsmc.expansion_comparison import closed_forms  # noqa: E402
+from tlsmc.analytic.closed_forms import ggp1985_thermodynamics as ggp_thermo  # noqa: E402
+from tlsmc.analytic.quadrature.expansion import depth_tail_alpha, soft_expansion_quadrature
+from tlsmc.comparison.expansion import closed_forms  # noqa: E402
 from tlsmc.measurements.expansion import ThermalExpansion  # noqa: E402
 from tlsmc.results import Results  # noqa: E402
 from tlsmc.scenario import parse_scenario  # noqa: E402
-from tlsmc.soft_population import SoftPotentialModel  # noqa: E402
+from tlsmc.population.soft import SoftPotentialModel  # noqa: E402
 
 CHECK_TIMES = {"1e-8 s": 1e-8, "1 s": 1.0, "1 min": 60.0, "1 h": 3600.0, "1 day": 86400.0,
                "1e6 s": 1e6}
@@ -82,14 +81,14 @@ class Run:
         cf = closed_forms(self.sc, T, DENSE)
         tau1, tau2 = cf["tau_min"]
         kw = dict(c=self.c, chi=self.chi, psi_ratio=self.psi_ratio, eta_L=self.eta_L, W_K=self.W)
-        g64 = ggp.gruneisen_tau_expt(T, DENSE, tau1, heat_capacity_cutoff=False, **kw)
-        printed = ggp.gruneisen_as_printed(T, p0=np.minimum(tau1 / DENSE, 1.0), **kw)
+        g64 = ggp_thermo.gruneisen_tau_expt(T, DENSE, tau1, heat_capacity_cutoff=False, **kw)
+        printed = ggp_thermo.gruneisen_as_printed(T, p0=np.minimum(tau1 / DENSE, 1.0), **kw)
         dT = self.m.step_fraction * T
         a_eq = float(q.alpha(T, [np.inf])[0])
         C_eq = float(q.alpha_and_heat_capacity(T, [np.inf])[1][0])
         tail = depth_tail_alpha(self.sc.population, self.sc.material, T)
         psi = self.sc.material.psi_per_m3
-        ggp_eq = float(ggp.thermal_expansion_tau_expt(T, np.inf, 1.0, psi_per_m3=psi,
+        ggp_eq = float(ggp_thermo.thermal_expansion_tau_expt(T, np.inf, 1.0, psi_per_m3=psi,
                                                       B_Pa=self.B, **{k: v for k, v in kw.items()}))
         return dict(alpha=a, C=C, Gamma=self.B * a / C, even=even, rate=rate,
                     alpha_exact=alpha_exact, Gamma_other=self.B * a_o / C_o,
@@ -101,9 +100,9 @@ class Run:
     def rate_asymmetry(self, T: float) -> tuple[float, float]:
         """Median and 90th percentile of |K₊/K₋ − 1| over mirror node pairs, weighted by their
         share of C(T) (w E ∂n/∂T)."""
-        from tlsmc.analytic.expansion_quadrature import mirror_partners
+        from tlsmc.analytic.quadrature.expansion import mirror_partners
         from tlsmc.rates import build_rates
-        from tlsmc.thermal import occupation_and_derivative
+        from tlsmc.dynamics.occupations import occupation_and_derivative
         q = self.quad_exact
         mate = mirror_partners(q.eta, q.t)
         K = build_rates(q.spectrum, q.material, q.channels, T).K
@@ -127,7 +126,7 @@ class Run:
         tau1 = closed_forms(sc, T, [1.0])["tau_min"][0]
         kw = dict(c=self.c, chi=self.chi, psi_ratio=ratio, eta_L=self.eta_L, W_K=self.W)
         return dict(Gamma=self.B * a / C, alpha_eq_tail=float(a[-1] + tail),
-                    ggp_64=float(ggp.gruneisen_tau_expt(T, 1.0, tau1, heat_capacity_cutoff=False,
+                    ggp_64=float(ggp_thermo.gruneisen_tau_expt(T, 1.0, tau1, heat_capacity_cutoff=False,
                                                         **kw)))
 
     def mc(self, observable: str, T: float):
@@ -149,7 +148,7 @@ class Run:
         return dict(Gamma=float(self.B * a[0] / C[0]), alpha=float(a[0]),
                     Gamma_other=float(self.B * a_o[0] / C_o[0]),
                     ggp_cut=float(cf["Gamma"][0]),
-                    ggp_64=float(ggp.gruneisen_tau_expt(T, t, cf["tau_min"][0],
+                    ggp_64=float(ggp_thermo.gruneisen_tau_expt(T, t, cf["tau_min"][0],
                                                         heat_capacity_cutoff=False, **kw)))
 
 
@@ -339,7 +338,7 @@ def write_report(run: Run, out: Path, figures: list[Path]) -> Path:
       + " — positive at every simulated time, the opposite of GGP. The scenario therefore "
       "states GGP's assumption explicitly, `rate_coupling = \"partner_mean\"` (the "
       "one-phonon coupling is the rms of M over the partners: the mirror pair, and for type 2 "
-      "the quartet; `tlsmc.soft_population.partner_mean_coupling`), and with it GGP's picture "
+      "the quartet; `tlsmc.population.soft.partner_mean_coupling`), and with it GGP's picture "
       "comes out of the dynamics: Γ < 0 at every time, |Γ| largest for the fastest TLSs and "
       "decreasing logarithmically as slower ones relax; the extremum of ε(t) is at "
       f"{DENSE[int(np.argmax(np.abs(cu['strain'])))]:.1e} s at {T0:g} K and there is no sign "
@@ -368,7 +367,7 @@ def write_report(run: Run, out: Path, figures: list[Path]) -> Path:
     w(f"5. **Equilibrium (t → ∞).** The depth-cut population's α_eq (GGP eq. 1.5 on the "
       f"samples, rows `alpha_eq`) contains the uncancelled boundary of the uniform η̃-shift "
       f"(PHYSICS §9); adding the analytic tail of the deeper TLSs "
-      f"(`tlsmc.analytic.expansion_quadrature.depth_tail_alpha`, exact for the χ-independent "
+      f"(`tlsmc.analytic.quadrature.expansion.depth_tail_alpha`, exact for the χ-independent "
       f"part; with χ = 0 it cancels α_eq to 1e-4 in the tests) leaves the χ-dependent "
       f"remainder that GGP's τ_expt-independent terms describe: {tails}. The tail covers "
       f"the χ-independent type-1 boundary (the type-2 boundary runs nearly along the R̃ "

@@ -10,7 +10,7 @@ is linked with G(T) = G0 to a bath at T0, no heater — and runs one scenario pe
 G0.  Each run is written to ``DIR/release_G0=<G0>`` (observables.parquet,
 run.json); the figure ``DIR/heat_release_t_qdot.png`` shows t·Q̇(t) with 1σ
 bands, the sample temperature T(t) − T0, and for the tunneling model the exact
-quadrature of the fixed-bath quench (:func:`tlsmc.analytic.stm.heat_release`)
+quadrature of the fixed-bath quench (:func:`tlsmc.analytic.quadrature.stm.heat_release`)
 and the STM closed form (π²/24) P̄ k_B² (T1² − T0²).  A strong link reproduces
 the fixed bath; a weak one keeps the sample warm on its own heat release.
 """
@@ -29,7 +29,8 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import tlsmc  # noqa: E402
-from tlsmc.analytic import stm  # noqa: E402
+from tlsmc.analytic.quadrature import stm  # noqa: E402
+from tlsmc.analytic.closed_forms import stm as stm_closed  # noqa: E402
 from tlsmc.comparison import stm_model  # noqa: E402
 
 
@@ -83,7 +84,7 @@ def main() -> None:
         if tunneling:
             model = stm_model(base)
             ax.plot(t, t * stm.heat_release(model, T1, args.T0, t), color="k", lw=0.8, alpha=0.7)
-            ax.axhline(t[0] * stm.heat_release_closed_form(model, T1, args.T0, t[:1])[0],
+            ax.axhline(t[0] * stm_closed.heat_release_closed_form(model, T1, args.T0, t[:1])[0],
                        color=color, ls=":", lw=1)
     if tunneling:
         ax.plot([], [], "k-", lw=0.8, label="fixed bath: exact STM quadrature")

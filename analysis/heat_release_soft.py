@@ -8,7 +8,7 @@ Writes into OUT (default analysis/heat_release_soft):
 * heat_release_soft.png — t·Q̇ against t (log axis) after the instantaneous quench (left)
   and after the linear cooling ramp (right, t counted from the end of the ramp): Monte
   Carlo with 1σ bars, the quadrature of the same model and protocol (lines) and the
-  closed forms of :func:`tlsmc.analytic.soft_heat_release.heat_release_closed_form` (dashed);
+  closed forms of :func:`tlsmc.analytic.closed_forms.soft_heat_release.heat_release_closed_form` (dashed);
 * heat_release_soft.md — the analytic forms, the measured agreement (exact/closed form,
   MC/closed form, max |z| MC vs quadrature), the freezing temperatures T_f of the heat
   carriers for the scenario's material and for the soft_glass preset (W = 30 K), and the
@@ -30,17 +30,17 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _figures import run_title, save  # noqa: E402
 
-from tlsmc.analytic.soft_heat_release import freezing_temperature  # noqa: E402
-from tlsmc.analytic.soft_quadrature import SoftQuadrature  # noqa: E402
+from tlsmc.analytic.closed_forms.soft_heat_release import freezing_temperature  # noqa: E402
+from tlsmc.analytic.quadrature.soft import SoftQuadrature  # noqa: E402
 from tlsmc.materials import load_material  # noqa: E402
 from tlsmc.measurements import TemperatureHistory  # noqa: E402
 from tlsmc.rates import build_rates  # noqa: E402
 from tlsmc.rates.activated import Activated  # noqa: E402
 from tlsmc.results import Results  # noqa: E402
 from tlsmc.scenario import parse_scenario  # noqa: E402
-from tlsmc.soft_comparison import cooling_ramp_s, soft_comparison_table  # noqa: E402
-from tlsmc.soft_population import SoftPotentialModel  # noqa: E402
-from tlsmc.thermal import n_eq  # noqa: E402
+from tlsmc.comparison.soft import cooling_ramp_s, soft_comparison_table  # noqa: E402
+from tlsmc.population.soft import SoftPotentialModel  # noqa: E402
+from tlsmc.dynamics.occupations import n_eq  # noqa: E402
 from tlsmc.units import HBAR, K_B, PI  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -152,7 +152,7 @@ def writeup(res: Results, scenario, table, ramps, tf_rows, out: Path) -> Path:
         "PRB 47, 5677 (1993)): the same with t → t − t_ramp and T1 → T_eff = min(T1, T_f); T_f "
         "solves ν_a e^{−V_b/T_f}(1 + e^{−E/T_f}) T_f² = e^{−γ_E} V_b Ṫ (Ṫ = (T1 − T0)/t_ramp; "
         "the frozen occupation of a linear cooling of an Arrhenius relaxation, derivation in "
-        "`tlsmc.analytic.soft_heat_release.freezing_temperature`) with V_b, ν_a of the symmetric well "
+        "`tlsmc.analytic.closed_forms.soft_heat_release.freezing_temperature`) with V_b, ν_a of the symmetric well "
         "with splitting Δ0*. So t·Q̇ ∝ T_f² − T0², independent of T1. NaN for t − t_ramp < t_ramp."),
         "",
         "## Measured agreement",

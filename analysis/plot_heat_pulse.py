@@ -10,7 +10,7 @@ Writes ``heat_pulse.png``, one column per bath temperature T_b:
   experimenter extracts from the pulse, with and without TLSs, and as a guide
   C_ph(T_b) + C(T_b, t) — the phonons plus the TLS heat capacity after a small
   step at the fixed temperature T_b (exact quadrature of the same STM,
-  :func:`tlsmc.analytic.stm.heat_capacity`).  The pulse curve follows it while
+  :func:`tlsmc.analytic.quadrature.stm.heat_capacity`).  The pulse curve follows it while
   T(t) − T_b is small and slowly varying, and leaves it when the link empties
   the sample (t >~ C/G).
 """
@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tlsmc.analytic import stm  # noqa: E402
+from tlsmc.analytic.quadrature import stm  # noqa: E402
 from tlsmc.comparison import stm_model  # noqa: E402
 from tlsmc.results import Results  # noqa: E402
 from tlsmc.scenario import parse_scenario  # noqa: E402

@@ -11,7 +11,7 @@ Writes into FIGDIR (default RUN_DIR/figures):
 * soft_population.png — one seed block of the population in the (η̃, t̃) plane coloured
   by log10 Δ0/W: the whole plane, the type-1 strip near t̃ = 0 and the type-2 band near
   the parabola η̃ = t̃²/4 (in R̃ = η̃ − t̃²/4);
-* soft_comparison.csv — the comparison table (tlsmc.soft_comparison), computed here if
+* soft_comparison.csv — the comparison table (tlsmc.comparison.soft), computed here if
   the run directory has no comparison.parquet.
 """
 from __future__ import annotations
@@ -32,8 +32,8 @@ from tlsmc.results import Results  # noqa: E402
 from _figures import run_title, save  # noqa: E402
 from tlsmc.scenario import parse_scenario  # noqa: E402
 from tlsmc.seeding import SEED_BLOCK, Chunk  # noqa: E402
-from tlsmc.soft_comparison import soft_comparison_table  # noqa: E402
-from tlsmc.soft_potential import TYPE1, TYPE2  # noqa: E402
+from tlsmc.comparison.soft import soft_comparison_table  # noqa: E402
+from tlsmc.spectrum.soft_solver import TYPE1, TYPE2  # noqa: E402
 
 
 def _title(res: Results, what: str) -> str:

@@ -33,14 +33,14 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import tlsmc  # noqa: E402
-from tlsmc.analytic import stm  # noqa: E402
-from tlsmc.analytic import tf1982 as tf  # noqa: E402
+from tlsmc.analytic.quadrature import stm  # noqa: E402
+from tlsmc.analytic.closed_forms import tf1982 as tf  # noqa: E402
 from tlsmc.comparison import quadrature_model  # noqa: E402
 from tlsmc.rates.tf import TFMultiphonon, TFNondiagonal, tf_parameters  # noqa: E402
 from tlsmc.results import Results  # noqa: E402
 from _figures import run_title, save  # noqa: E402
 from tlsmc.units import K_B, PI  # noqa: E402
-from tlsmc.vibrations import J1_debye, J_eff_einstein, einstein_phis, log_enhancement  # noqa: E402
+from tlsmc.rates.vibrations import J1_debye, J_eff_einstein, einstein_phis, log_enhancement  # noqa: E402
 
 LOG_TOL = 0.01        # the logarithmic regime: local dC/d ln t within 1 % of (π²/6) n0 k_B T
 

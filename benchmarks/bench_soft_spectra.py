@@ -39,7 +39,7 @@ import numpy as np
 import scipy.linalg as sl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a checkout
-from tlsmc.soft_potential import solve_soft
+from tlsmc.spectrum.soft_solver import solve_soft
 
 
 def draw(n: int, seed: int = 2024) -> tuple[np.ndarray, np.ndarray]:

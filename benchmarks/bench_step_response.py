@@ -5,7 +5,7 @@ Part 1 (same run, same inputs): N TLSs of the silica scenario at T = 0.3 K,
 
     C(t) = Σ_i g_i (1 − e^{−K_i t}),   Σ_i g_i² (1 − e^{−K_i t})²   (for the stderr)
 
-with g_i = k_B w_i E_i ∂n_eq/∂T.  tlsmc: log-rate moments (tlsmc.relaxation);
+with g_i = k_B w_i E_i ∂n_eq/∂T.  tlsmc: log-rate moments (tlsmc.dynamics.relaxation);
 NumPy: -expm1 of the outer product K ⊗ t in blocks, then a matrix-vector product.
 Prints both times, the ratio and the largest relative difference.
 
@@ -31,10 +31,10 @@ sys.path.insert(0, str(ROOT))
 import tlsmc  # noqa: E402
 from tlsmc.population import sample_population  # noqa: E402
 from tlsmc.rates import build_rates  # noqa: E402
-from tlsmc.relaxation import RelaxationSums  # noqa: E402
+from tlsmc.dynamics.relaxation import RelaxationSums  # noqa: E402
 from tlsmc.seeding import Chunk, seed_entropy  # noqa: E402
 from tlsmc.spectrum import solve_spectrum  # noqa: E402
-from tlsmc.thermal import occupation_and_derivative  # noqa: E402
+from tlsmc.dynamics.occupations import occupation_and_derivative  # noqa: E402
 from tlsmc.units import K_B  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "silica_heat_capacity.toml"

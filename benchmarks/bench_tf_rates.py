@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import tlsmc  # noqa: E402
-from tlsmc import multiphonon  # noqa: E402
+from tlsmc.rates import multiphonon  # noqa: E402
 from tlsmc.materials import load_material  # noqa: E402
 from tlsmc.population import sample_population  # noqa: E402
 from tlsmc.rates import build_rates  # noqa: E402

@@ -4,12 +4,12 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from tlsmc.dynamics import evolve
+from tlsmc.dynamics.propagation import evolve
 from tlsmc.materials import load_material
-from tlsmc.protocol import piecewise_protocol, step_protocol
+from tlsmc.dynamics.protocols import piecewise_protocol, step_protocol
 from tlsmc.rates import RATE_CHANNELS, build_rates
 from tlsmc.spectrum import TwoLevelSpectrum
-from tlsmc.thermal import n_eq
+from tlsmc.dynamics.occupations import n_eq
 
 SILICA = load_material({"preset": "vitreous_silica"})
 CHANNELS = [RATE_CHANNELS["one_phonon"]()]

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from tlsmc import multiphonon as mp
-from tlsmc.analytic.tf1982 import eq25_correction, rate_eq25
-from tlsmc.vibrations import TFParameters, J_eff, einstein_phis
+from tlsmc.rates import multiphonon as mp
+from tlsmc.analytic.closed_forms.tf1982 import eq25_correction, rate_eq25
+from tlsmc.rates.vibrations import TFParameters, J_eff, einstein_phis
 
 P = TFParameters.tf1982()
 V = 1e-3                                   # K; rates scale as V², V never enters the tables

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tlsmc
-from tlsmc.j0_distributions import StructuralJ0, UniformJ0
+from tlsmc.population.j0 import StructuralJ0, UniformJ0
 from tlsmc.population import sample_population
 from tlsmc.seeding import SEED_BLOCK, plan_chunks, seed_entropy
 from tlsmc.units import K_B

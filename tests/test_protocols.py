@@ -10,10 +10,10 @@ import pytest
 import tlsmc
 from tlsmc.cli import main
 from tlsmc.config import ConfigError, from_registry
-from tlsmc.dynamics import evolve
+from tlsmc.dynamics.propagation import evolve
 from tlsmc.materials import load_material
 from tlsmc.measurements import TemperatureHistory, TimeGrid
-from tlsmc.protocol import PROTOCOL_SHAPES, piecewise_protocol, temperature_protocol
+from tlsmc.dynamics.protocols import PROTOCOL_SHAPES, piecewise_protocol, temperature_protocol
 from tlsmc.rates import RATE_CHANNELS, build_rates
 from tlsmc.spectrum import TwoLevelSpectrum
 

@@ -10,12 +10,12 @@ from scipy.integrate import solve_ivp
 
 from tlsmc._kernels.self_consistent import N_MOMENTS, N_UPDATE, step_moments, step_update
 from tlsmc.materials import load_material
-from tlsmc.protocol import ConstantShape, RectPulseShape
+from tlsmc.dynamics.protocols import ConstantShape, RectPulseShape
 from tlsmc.rates import RATE_CHANNELS, build_rates, one_phonon_coefficient
-from tlsmc.self_consistent import IntegratorOptions, integrate_coupled, link_theta
+from tlsmc.dynamics.coupled import IntegratorOptions, integrate_coupled, link_theta
 from tlsmc.spectrum import TwoLevelSpectrum
-from tlsmc.thermal import n_eq
-from tlsmc.thermal_model import LumpedThermal, ThermalModel, debye_T3_coefficient
+from tlsmc.dynamics.occupations import n_eq
+from tlsmc.dynamics.sample_thermal import LumpedThermal, ThermalModel, debye_T3_coefficient
 from tlsmc.units import HBAR, K_B, PI
 
 SILICA = load_material({"preset": "vitreous_silica"})
@@ -251,7 +251,7 @@ def test_fast_tls_follow_T_and_slow_tls_stay_frozen():
     a = K_B * spec.E_K * 1e17
     th = ThermalModel(G0_W_m3_K=0.05, G_exponent=1.0).lumped(SILICA, 0.1)
     rates = lambda T: build_rates(spec, SILICA, CHANNELS, T).K  # noqa: E731
-    from tlsmc.self_consistent import _Integrator
+    from tlsmc.dynamics.coupled import _Integrator
     integ = _Integrator(spec.E_K, a, rates, th, RectPulseShape(peak=20.0, duration_s=1e-3)
                         .compile(), 0.1, IntegratorOptions(rtol=1e-3))
     tr = integ.run(np.geomspace(1e-4, 1e-1, 13))

@@ -15,9 +15,9 @@ from tlsmc.rates import build_rates
 from tlsmc.rates.activated import Activated
 from tlsmc.rates.one_phonon import OnePhonon
 from tlsmc.seeding import SEED_BLOCK, Chunk, seed_entropy
-from tlsmc.soft_population import (GaussianShape, SoftPotentialModel, TableShape, barrier_top,
+from tlsmc.population.soft import (GaussianShape, SoftPotentialModel, TableShape, barrier_top,
                                    proposal_table, to_type2_frame)
-from tlsmc.soft_potential import TYPE1, TYPE2, solve_soft
+from tlsmc.spectrum.soft_solver import TYPE1, TYPE2, solve_soft
 from tlsmc.spectrum import SoftTwoLevelSpectrum, solve_spectrum
 from tlsmc.units import EV, HBAR, K_B, PI
 

@@ -1,4 +1,4 @@
-"""Soft-potential spectrum solver (tlsmc.soft_potential) against independent references.
+"""Soft-potential spectrum solver (tlsmc.spectrum.soft_solver) against independent references.
 
 References built here: a large oscillator basis centred at the origin solved densely
 with scipy.linalg.eigh (float64), a sinc-DVR grid, and 30-digit inverse iteration
@@ -18,15 +18,8 @@ from scipy import integrate, special
 
 from tlsmc._kernels import banded_shift_invert as BSI
 from tlsmc._kernels import soft_potential as K
-from tlsmc.soft_potential import (
-    NOT_TLS,
-    SINGLE_WELL,
-    TYPE1,
-    TYPE2,
-    SoftSpectrum,
-    delta_shift,
-    solve_soft,
-)
+from tlsmc.spectrum.soft_solver import (NOT_TLS, SINGLE_WELL, TYPE1, TYPE2, SoftSpectrum,
+                                        delta_shift, solve_soft)
 
 
 # ----------------------------------------------------------------------------- references

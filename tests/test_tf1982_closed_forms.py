@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from scipy.integrate import quad
 
-from tlsmc.analytic import tf1982 as tf
-from tlsmc.multiphonon import nondiagonal_rate
+from tlsmc.analytic.closed_forms import tf1982 as tf
+from tlsmc.rates.multiphonon import nondiagonal_rate
 from tlsmc.units import HBAR, K_B
-from tlsmc.vibrations import TFParameters, J1_debye, J2_debye, debye_density
+from tlsmc.rates.vibrations import TFParameters, J1_debye, J2_debye, debye_density
 
 P = TFParameters.tf1982()
 

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 
 import tlsmc
-from tlsmc import multiphonon as mp
+from tlsmc.rates import multiphonon as mp
 from tlsmc.cli import main
 from tlsmc.config import ConfigError
 from tlsmc.materials import load_material
 from tlsmc.rates import RATE_CHANNELS, build_rates, tf_parameters
 from tlsmc.spectrum import TwoLevelSpectrum
 from tlsmc.units import AMU, ANGSTROM, HBAR, K_B
-from tlsmc.vibrations import J1_debye, TFParameters, einstein_phis, log_enhancement
+from tlsmc.rates.vibrations import J1_debye, TFParameters, einstein_phis, log_enhancement
 
 ROOT = Path(__file__).resolve().parents[1]
 TF = load_material({"preset": "tf1982"})

@@ -17,17 +17,17 @@ import pytest
 
 import tlsmc
 from tlsmc._kernels.expansion import unit_moments
-from tlsmc.analytic import ggp1985
+from tlsmc.analytic.closed_forms import ggp1985_thermodynamics as ggp_thermo
 from tlsmc.config import ConfigError
 from tlsmc.materials import load_material, with_fields
 from tlsmc.measurements.expansion import ThermalExpansion, dilatation_coupling_K
 from tlsmc.rates import build_rates
 from tlsmc.rates.activated import Activated
 from tlsmc.rates.one_phonon import OnePhonon
-from tlsmc.soft_population import SoftPotentialModel
-from tlsmc.soft_potential import solve_soft
+from tlsmc.population.soft import SoftPotentialModel
+from tlsmc.spectrum.soft_solver import solve_soft
 from tlsmc.spectrum import TwoLevelSpectrum, solve_spectrum
-from tlsmc.thermal import n_eq, occupation_and_derivative
+from tlsmc.dynamics.occupations import n_eq, occupation_and_derivative
 from tlsmc.units import K_B
 
 SOFT_MAT = with_fields(load_material({"preset": "soft_glass"}), soft_chi=4.0, soft_c=6.0)
@@ -145,8 +145,8 @@ def test_equilibrium_is_eq_1_5_on_the_same_population():
     spec = solve_spectrum(pop, sc.material)
     rows = _accumulate(sc.measurement[0], sc, spec, pop.weight)
     D = dilatation_coupling_K(sc.population, sc.material) * spec.D_unit
-    eq15 = ggp1985.thermal_expansion_eq15(spec.E_K, D, pop.weight, 0.3, sc.material.bulk_modulus_Pa)
-    scale = ggp1985.thermal_expansion_eq15(spec.E_K, np.abs(D), pop.weight, 0.3,
+    eq15 = ggp_thermo.thermal_expansion_eq15(spec.E_K, D, pop.weight, 0.3, sc.material.bulk_modulus_Pa)
+    scale = ggp_thermo.thermal_expansion_eq15(spec.E_K, np.abs(D), pop.weight, 0.3,
                                            sc.material.bulk_modulus_Pa)
     assert rows[("alpha_eq", 0.3, math.inf)][0] == pytest.approx(eq15, abs=1e-12 * abs(scale))
     assert rows[("alpha", 0.3, 1e12)][0] == pytest.approx(eq15, abs=1e-12 * abs(scale))
@@ -226,8 +226,8 @@ def test_soft_equilibrium_is_eq_1_5(soft_population):
     rows = _accumulate(sc.measurement[0], sc, spec, pop.weight)
     D = SOFT_MAT.W_K * SOFT_MAT.soft_c / SOFT_MAT.eta_L * spec.D_unit
     for T in (0.1, 0.3):
-        eq15 = ggp1985.thermal_expansion_eq15(spec.E_K, D, pop.weight, T, SOFT_MAT.bulk_modulus_Pa)
-        scale = ggp1985.thermal_expansion_eq15(spec.E_K, np.abs(D), pop.weight, T,
+        eq15 = ggp_thermo.thermal_expansion_eq15(spec.E_K, D, pop.weight, T, SOFT_MAT.bulk_modulus_Pa)
+        scale = ggp_thermo.thermal_expansion_eq15(spec.E_K, np.abs(D), pop.weight, T,
                                                SOFT_MAT.bulk_modulus_Pa)
         assert rows[("alpha_eq", T, math.inf)][0] == pytest.approx(eq15, abs=1e-11 * abs(scale))
         assert abs(eq15) < 1e-3 * abs(scale)     # a small remainder of a large odd sum
@@ -381,7 +381,7 @@ def test_bad_measurement_fields(field, value, match):
 
 # ----------------------------------------------------------------------------- partners
 def test_partner_mean_coupling_is_rms_over_groups_without_nan():
-    from tlsmc.soft_population import partner_mean_coupling
+    from tlsmc.population.soft import partner_mean_coupling
     M = np.array([3.0, -4.0, 1.0, np.nan, 2.0, 2.0, np.nan, np.nan])
     groups = np.array([7, 7, 2, 2, 5, 5, 9, 9])
     out = partner_mean_coupling(M, groups)

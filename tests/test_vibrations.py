@@ -10,9 +10,9 @@ from scipy.integrate import quad
 from scipy.special import i0, sici
 
 from tlsmc.units import HBAR, K_B
-from tlsmc.vibrations import (TFParameters, J1_debye, J2_debye, J_eff, J_eff_einstein, J_star,
-                              coth_half, debye_weight, einstein_phis, einstein_rate, n_bose,
-                              phi0_debye)
+from tlsmc.rates.vibrations import (TFParameters, J1_debye, J2_debye, J_eff, J_eff_einstein,
+                                    J_star, coth_half, debye_weight, einstein_phis, einstein_rate,
+                                    n_bose, phi0_debye)
 
 P = TFParameters.tf1982()
 T_GRID = np.concatenate(([0.0], np.geomspace(1e-4, 300.0, 400)))

@@ -23,7 +23,7 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from .config import ConfigError
 from .results import Results
 from .scenario import Scenario, load_scenario, parse_scenario
-from .simulate import run
+from .runner import run
 
 __all__ = ["__version__", "ConfigError", "Results", "Scenario", "load_scenario", "parse_scenario",
            "run"]

@@ -95,3 +95,31 @@ class Results:
         with open(run_dir / RUN_FILE, encoding="utf-8") as fh:
             meta = json.load(fh)
         return cls(obs, comp, meta)
+
+    def __repr__(self) -> str:
+        meta = self.metadata
+        name = meta.get("scenario", {}).get("run", {}).get("name", "?")
+        observables = sorted(set(self.observables["observable"])) if "observable" in \
+            self.observables else []
+        wall = meta.get("wall_time_s", {}).get("total")
+        seeds = meta.get("seed_entropies") or [meta.get("seed_entropy")]
+        return (f"Results({name!r}, n_tls={meta.get('n_tls')}, seed_entropy="
+                f"{', '.join(str(s) for s in seeds)}, observables=[{', '.join(observables)}], "
+                f"{len(self.observables)} rows, comparison={'yes' if self.comparison is not None else 'no'}"
+                + (f", wall={wall:.1f} s)" if isinstance(wall, (int, float)) else ")"))
+
+    def merge(self, other: "Results") -> "Results":
+        """Combine two runs of the same scenario made with different seeds.
+
+        Values are N-weighted means, v = (N1 v1 + N2 v2)/(N1 + N2), with standard errors
+        sqrt(N1² e1² + N2² e2²)/(N1 + N2) (independent samples); both seeds are kept in the
+        metadata (``seed_entropies``) and ``n_tls`` is the sum.  The comparison's ``mc``,
+        ``mc_stderr`` and ``z`` are recomputed from the merged values.  Ratios of sums
+        (``Gamma``, apparent heat capacities) are averaged the same way, which is exact only
+        to first order in their relative errors.
+
+        Raises ValueError when the runs are of different scenarios (named), share a seed, or
+        do not have the same points.
+        """
+        from .results_merge import merge_results
+        return merge_results(self, other)

@@ -5,7 +5,7 @@ import numba
 import numpy as np
 import pytest
 
-from tlsmc.relaxation import RelaxationSums, relaxation_sum_direct
+from tlsmc.dynamics.relaxation import RelaxationSums, relaxation_sum_direct
 
 KINDS = ["relaxed", "relaxed_sq", "flux", "flux_sq", "relaxed_flux"]
 

@@ -1,7 +1,7 @@
 """Thermal expansion of soft potentials: MC against the quadrature of the same model, the
 depth tail, and the GGP closed forms with τ_expt (issue 5, items 2, 3, 6).
 
-* MC α, Γ, ε against :mod:`tlsmc.analytic.expansion_quadrature` by z-score: |z| < 4 at
+* MC α, Γ, ε against :mod:`tlsmc.analytic.quadrature.expansion` by z-score: |z| < 4 at
   3 temperatures × 6 times (+ t -> ∞), seeds fixed.
 * χ = 0: the χ-independent D is a uniform shift of η̃, so the equilibrium expansion of the
   glass without a depth cut vanishes (GGP §V); the cut population's α_eq plus the analytic
@@ -16,14 +16,14 @@ import numpy as np
 import pytest
 
 import tlsmc
-from tlsmc.analytic import ggp1985 as g
-from tlsmc.analytic.expansion_quadrature import (H_integral, depth_tail_alpha, mirror_partners,
+from tlsmc.analytic.closed_forms import ggp1985_thermodynamics as ggp_thermo
+from tlsmc.analytic.quadrature.expansion import (H_integral, depth_tail_alpha, mirror_partners,
                                                  soft_expansion_quadrature)
-from tlsmc.analytic.soft_quadrature import SoftQuadrature
-from tlsmc.expansion_comparison import expansion_comparison_table
+from tlsmc.analytic.quadrature.soft import SoftQuadrature
+from tlsmc.comparison.expansion import expansion_comparison_table
 from tlsmc.materials import load_material, with_fields
 from tlsmc.rates.one_phonon import OnePhonon
-from tlsmc.soft_population import SoftPotentialModel
+from tlsmc.population.soft import SoftPotentialModel
 
 GRID = dict(h_panel=1.0, nodes=6, u_decades=6, u_per_decade=1)    # coarse; ~1e-3 of α
 
@@ -109,7 +109,7 @@ def test_depth_tail_cancels_the_chi_independent_equilibrium():
 def test_H_integral():
     E = np.linspace(0.0, 30.0, 30001)
     T = 0.7
-    from tlsmc.thermal import occupation_and_derivative
+    from tlsmc.dynamics.occupations import occupation_and_derivative
     _, dndT = occupation_and_derivative(E, T)
     cum = np.concatenate([[0.0], np.cumsum(0.5 * (dndT[1:] + dndT[:-1]) * np.diff(E))])
     np.testing.assert_allclose(H_integral(E, T), cum, atol=1e-7)
@@ -125,26 +125,26 @@ def test_eq_1_5_on_a_population():
     T, B = 0.3, 3e10
     direct = -1.380649e-23 / B * sum(wi * Di * Ei / (4 * T * T * math.cosh(Ei / (2 * T)) ** 2)
                                       for Ei, Di, wi in zip(E[:2], D[:2], w[:2]))
-    assert g.thermal_expansion_eq15(E, D, w, T, B) == pytest.approx(direct, rel=1e-13)
+    assert ggp_thermo.thermal_expansion_eq15(E, D, w, T, B) == pytest.approx(direct, rel=1e-13)
 
 
 def test_alpha_and_gamma_with_tau_expt():
     T, tmin = 0.3, 1e-8
     te = np.array([1.0, 60.0, 86400.0, np.inf])
     psi, B = 3e26, 3e10
-    a = g.thermal_expansion_tau_expt(T, te, tmin, psi_per_m3=psi, psi_ratio=0.2, B_Pa=B, **KW)
+    a = ggp_thermo.thermal_expansion_tau_expt(T, te, tmin, psi_per_m3=psi, psi_ratio=0.2, B_Pa=B, **KW)
     p0 = np.array([1e-8, 1e-8 / 60, 1e-8 / 86400, 0.0])
-    ref = (g.thermal_expansion_type1(T, psi_per_m3=psi, B_Pa=B, p0=p0, **KW)
-           + g.thermal_expansion_type2(T, psi_per_m3=0.2 * psi, B_Pa=B, **KW))
+    ref = (ggp_thermo.thermal_expansion_type1(T, psi_per_m3=psi, B_Pa=B, p0=p0, **KW)
+           + ggp_thermo.thermal_expansion_type2(T, psi_per_m3=0.2 * psi, B_Pa=B, **KW))
     np.testing.assert_allclose(a, ref, rtol=1e-14)
     # Γ without the cut in C is eq. 6.4 (ratio form); with it, B α / C(τ_expt)
     np.testing.assert_allclose(
-        g.gruneisen_tau_expt(T, te, tmin, psi_ratio=0.2, heat_capacity_cutoff=False, **KW),
-        g.gruneisen(T, psi_ratio=0.2, p0=p0, **KW), rtol=1e-14)
-    C = g.heat_capacity_tau_expt(T, te, tmin, psi_per_m3=psi, psi_ratio=0.2, eta_L=0.01, W_K=30.0)
-    np.testing.assert_allclose(g.gruneisen_tau_expt(T, te, tmin, psi_ratio=0.2, **KW),
+        ggp_thermo.gruneisen_tau_expt(T, te, tmin, psi_ratio=0.2, heat_capacity_cutoff=False, **KW),
+        ggp_thermo.gruneisen(T, psi_ratio=0.2, p0=p0, **KW), rtol=1e-14)
+    C = ggp_thermo.heat_capacity_tau_expt(T, te, tmin, psi_per_m3=psi, psi_ratio=0.2, eta_L=0.01, W_K=30.0)
+    np.testing.assert_allclose(ggp_thermo.gruneisen_tau_expt(T, te, tmin, psi_ratio=0.2, **KW),
                                B * a / C, rtol=1e-12)
     # GGP §VI: |Γ| falls with τ_expt at c > 0 (dominant first term), ~20 % from 1 s to 1 min
-    G = g.gruneisen_tau_expt(T, te, tmin, psi_ratio=0.0, heat_capacity_cutoff=False, **KW)
+    G = ggp_thermo.gruneisen_tau_expt(T, te, tmin, psi_ratio=0.0, heat_capacity_cutoff=False, **KW)
     assert np.all(G[:3] < 0) and 0.75 < G[1] / G[0] < 0.9
-    assert math.isnan(g.gruneisen_tau_expt(T, 1e-9, tmin, psi_ratio=0.0, **KW))
+    assert math.isnan(ggp_thermo.gruneisen_tau_expt(T, 1e-9, tmin, psi_ratio=0.0, **KW))

@@ -1,4 +1,4 @@
-"""GGP 1985 closed forms (tlsmc.analytic.ggp1985): each asymptotic step redone numerically.
+"""GGP 1985 closed forms (tlsmc.analytic.closed_forms.ggp1985): each asymptotic step redone numerically.
 
 Tolerances are the size of the step's neglected order, stated per test: ℓ = ln(W/E),
 𝓛 = ln(W/T), L = ln(W/E√p) >> 1.  Independent references: barrier action by quadrature,
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from scipy import integrate, linalg, special
 
-from tlsmc.analytic import ggp1985 as g
+from tlsmc.analytic.closed_forms import ggp1985 as g
+from tlsmc.analytic.closed_forms import ggp1985_thermodynamics as ggp_thermo
 from tlsmc.units import K_B, PI
 
 W = 30.0                 # K
@@ -124,9 +125,9 @@ def test_wkb_slope_against_exact_spectrum():
 
 
 def test_wkb_slope_against_soft_potential_solver():
-    sp = pytest.importorskip("tlsmc.soft_potential")
+    sp = pytest.importorskip("tlsmc.spectrum.soft_solver")
     if not hasattr(sp, "solve_soft"):
-        pytest.skip("tlsmc.soft_potential.solve_soft not available")
+        pytest.skip("tlsmc.spectrum.soft_solver.solve_soft not available")
     etas = np.linspace(-8.0, -20.0, 7)
     d0 = np.array([float(np.ravel(sp.solve_soft(e, 0.0).delta0)[0]) for e in etas])
     assert np.all(np.isfinite(d0) & (d0 > 0))
@@ -241,7 +242,7 @@ def test_dos_is_the_jacobian_of_the_wkb_map(kind):
                              (f(E, p + hp) - f(E, p - hp)) / (2 * hp)])
         expected = PSI * ETA_L**1.5 * preimages * abs(np.linalg.det(J))
         # type 2: η = t²/4 + R carries R with absolute round-off ~1e-16 t² (FD noise 1e-5)
-        assert g.dos_E_p(E, p, psi_per_m3=PSI, eta_L=ETA_L, W_K=W) == pytest.approx(
+        assert ggp_thermo.dos_E_p(E, p, psi_per_m3=PSI, eta_L=ETA_L, W_K=W) == pytest.approx(
             expected, rel=1e-6 if kind == 1 else 3e-5)
 
 
@@ -250,9 +251,9 @@ def test_dos_is_the_jacobian_of_the_wkb_map(kind):
 def test_p_integral_of_dos_is_the_energy_dos(E, p0):
     dos = dict(psi_per_m3=PSI, eta_L=ETA_L, W_K=W)
     pref = g.DOS_PREFACTOR * PSI * ETA_L**1.5 / W
-    quad = p_integral(lambda p: g.dos_E_p(E, p, **dos), E, p0, tail_per_w=6 * pref)
-    lead = g.dos_energy(E, p0=p0, **dos)
-    nxt = g.dos_energy(E, p0=p0, next_order=True, **dos)
+    quad = p_integral(lambda p: ggp_thermo.dos_E_p(E, p, **dos), E, p0, tail_per_w=6 * pref)
+    lead = ggp_thermo.dos_energy(E, p0=p0, **dos)
+    nxt = ggp_thermo.dos_energy(E, p0=p0, next_order=True, **dos)
     ell = np.log(W / E)
     term = 2 * np.log1p(np.sqrt(1 - p0)) * pref * ell ** (-4 / 3)
     # the leading form misses the (1−p)^{-1/2} − 1 part: term, to relative ≈ 0.3/ℓ
@@ -265,14 +266,14 @@ def test_p_integral_of_dos_is_the_energy_dos(E, p0):
 def test_energy_dos_and_heat_capacity_limits():
     dos = dict(psi_per_m3=PSI, eta_L=ETA_L, W_K=W)
     p0 = np.array([0.0, 1e-300, 1e-20, 1e-8, 1e-2, 1.0])
-    n = g.dos_energy(0.1, p0=p0, **dos)
-    c = g.heat_capacity(0.1, p0=p0, **dos)
+    n = ggp_thermo.dos_energy(0.1, p0=p0, **dos)
+    c = ggp_thermo.heat_capacity(0.1, p0=p0, **dos)
     assert np.all(np.isfinite(n)) and np.all(np.diff(n) < 0) and n[-1] == 0.0
     assert np.all(np.isfinite(c)) and np.all(np.diff(c) < 0) and c[-1] == 0.0
     ell = np.log(W / 0.1)                                   # slow: (ℓ/(ℓ+½ln 1/p0))^{1/3}
     assert n[1] / n[0] == pytest.approx(1 - (ell / (ell - 0.5 * np.log(1e-300))) ** (1 / 3))
-    assert g.p0_cutoff(1e-8, np.inf) == 0.0 and g.p0_cutoff(1e-8, 1.0) == 1e-8
-    assert g.p0_cutoff(2.0, 1.0) == 1.0
+    assert ggp_thermo.p0_cutoff(1e-8, np.inf) == 0.0 and ggp_thermo.p0_cutoff(1e-8, 1.0) == 1e-8
+    assert ggp_thermo.p0_cutoff(2.0, 1.0) == 1.0
 
 
 # ------------------------------------------------------------------ §VI: C, α, Γ
@@ -280,7 +281,7 @@ def test_heat_capacity_is_eq_6_3_at_infinite_time():
     T = np.array([0.01, 0.1, 1.0])
     printed = (2 / 3) * (4 / 3) ** (1 / 3) * PI**2 * PSI * ETA_L**1.5 * K_B * T / W \
         * np.log(W / T) ** (-1 / 3)
-    assert np.allclose(g.heat_capacity(T, psi_per_m3=PSI, eta_L=ETA_L, W_K=W), printed,
+    assert np.allclose(ggp_thermo.heat_capacity(T, psi_per_m3=PSI, eta_L=ETA_L, W_K=W), printed,
                        rtol=1e-13)
 
 
@@ -288,14 +289,14 @@ def test_heat_capacity_is_eq_6_3_at_infinite_time():
 @pytest.mark.parametrize("p0", [0.0, 1e-8])
 def test_heat_capacity_is_the_energy_integral_of_the_dos(T, p0):
     dos = dict(psi_per_m3=PSI, eta_L=ETA_L, W_K=W)
-    f = lambda x: K_B * T * x * x * schottky(x) * g.dos_energy(x * T, p0=p0, **dos)
+    f = lambda x: K_B * T * x * x * schottky(x) * ggp_thermo.dos_energy(x * T, p0=p0, **dos)
     quad = integrate.quad(f, 0, 60, limit=200, epsrel=1e-10)[0]
     calL = np.log(W / T)
     v0 = np.inf if p0 == 0 else -0.5 * np.log(p0)
     # N(E) ∝ ℓ^{-1/3} − (ℓ+v0)^{-1/3} taken at ℓ = 𝓛: first order −<ln x> d ln N/dℓ
     dlnN = (-(calL ** (-4 / 3)) + (calL + v0) ** (-4 / 3)) / 3 \
         / (calL ** (-1 / 3) - (calL + v0) ** (-1 / 3))
-    rel = quad / g.heat_capacity(T, p0=p0, **dos) - 1
+    rel = quad / ggp_thermo.heat_capacity(T, p0=p0, **dos) - 1
     assert rel == pytest.approx(-LN_X * dlnN, abs=2.5 / calL**2)   # 2nd order: 0.3-1.9/𝓛²
 
 
@@ -303,28 +304,28 @@ def test_heat_capacity_is_the_energy_integral_of_the_dos(T, p0):
 @pytest.mark.parametrize("p0", [1e-200, 1e-8, 1e-3, 0.3])
 def test_q1_is_the_p_integral_of_d1(E, p0):
     def weight(p):                        # p^-1 (1−p)^-1/2 L^-4/3 of eq. 5.3
-        return g.dos_E_p(E, p, psi_per_m3=1.0, eta_L=1.0, W_K=W) * W / g.DOS_PREFACTOR
+        return ggp_thermo.dos_E_p(E, p, psi_per_m3=1.0, eta_L=1.0, W_K=W) * W / g.DOS_PREFACTOR
     q = lambda chi: p_integral(lambda p: g.deformation_potential_type1(
         E, p, 0, **dict(KW, chi=chi)) * weight(p), E, p0)
     q0 = q(0.0)                           # first term of eq. 5.5: exact (a total derivative)
-    assert q0 == pytest.approx(g.q_type1(E, p0=p0, **dict(KW, chi=0.0)), rel=1e-8)
+    assert q0 == pytest.approx(ggp_thermo.q_type1(E, p0=p0, **dict(KW, chi=0.0)), rel=1e-8)
     both = p_integral(lambda p: sum(g.deformation_potential_type1(E, p, s, **KW)
                                     for s in (1, -1)) / 2 * weight(p), E, p0)
     assert both == pytest.approx(q(KW["chi"]), rel=1e-9)       # sgn t term averages out
     if p0 == 1e-200:                      # χ² term: leading order in 1/ℓ, for p0 -> 0
         ell = np.log(W / E)
         chi2 = q(KW["chi"]) - q0
-        assert chi2 == pytest.approx(g.q_type1(E, p0=p0, **KW)
-                                     - g.q_type1(E, p0=p0, **dict(KW, chi=0.0)), rel=2.0 / ell)
+        assert chi2 == pytest.approx(ggp_thermo.q_type1(E, p0=p0, **KW)
+                                     - ggp_thermo.q_type1(E, p0=p0, **dict(KW, chi=0.0)), rel=2.0 / ell)
 
 
 @pytest.mark.parametrize("E", [0.1, 1e-3, 1e-6, 1e-12])
 def test_q2_is_the_p_integral_of_d2(E):
     def weight(p):                        # p^-1 (1−p)^-1/2 L^-4/3 of eq. 5.3
-        return g.dos_E_p(E, p, psi_per_m3=1.0, eta_L=1.0, W_K=W) * W / g.DOS_PREFACTOR
+        return ggp_thermo.dos_E_p(E, p, psi_per_m3=1.0, eta_L=1.0, W_K=W) * W / g.DOS_PREFACTOR
     q = p_integral(lambda p: g.deformation_potential_type2(E, p, 0, **KW) * weight(p), E, 1e-300)
     ell = np.log(W / E)
-    assert q == pytest.approx(g.q_type2(E, **KW), rel=1.0 / ell)
+    assert q == pytest.approx(ggp_thermo.q_type2(E, **KW), rel=1.0 / ell)
 
 
 def _alpha_quad(T, qfun):
@@ -340,14 +341,14 @@ def test_alpha_is_the_energy_integral_of_q(T):
     th = dict(psi_per_m3=PSI, B_Pa=B)
     kw0, p0 = dict(KW, chi=0.0), 1e-8
     L0 = calL - 0.5 * np.log(p0)
-    rel1 = _alpha_quad(T, lambda E: g.q_type1(E, p0=p0, **kw0)) \
-        / g.thermal_expansion_type1(T, p0=p0, **th, **kw0) - 1
+    rel1 = _alpha_quad(T, lambda E: ggp_thermo.q_type1(E, p0=p0, **kw0)) \
+        / ggp_thermo.thermal_expansion_type1(T, p0=p0, **th, **kw0) - 1
     assert rel1 == pytest.approx(LN_X / L0, abs=2.0 / L0**2)   # ln(W/E) -> 𝓛, first order
     # χ² terms ∝ ℓ^{-3}: first-order correction 3<ln x>/𝓛, second ≈ 10/𝓛²
-    rel1c = _alpha_quad(T, lambda E: g.q_type1(E, p0=0.0, **KW)) \
-        / g.thermal_expansion_type1(T, p0=0.0, **th, **KW) - 1
-    rel2 = _alpha_quad(T, lambda E: g.q_type2(E, **KW)) \
-        / g.thermal_expansion_type2(T, **th, **KW) - 1
+    rel1c = _alpha_quad(T, lambda E: ggp_thermo.q_type1(E, p0=0.0, **KW)) \
+        / ggp_thermo.thermal_expansion_type1(T, p0=0.0, **th, **KW) - 1
+    rel2 = _alpha_quad(T, lambda E: ggp_thermo.q_type2(E, **KW)) \
+        / ggp_thermo.thermal_expansion_type2(T, **th, **KW) - 1
     for rel in (rel1c, rel2):
         assert rel == pytest.approx(3 * LN_X / calL, abs=15.0 / calL**2)
 
@@ -355,7 +356,7 @@ def test_alpha_is_the_energy_integral_of_q(T):
 def test_alpha_tau_expt_dependence():
     th = dict(psi_per_m3=PSI, B_Pa=B, **KW)
     p0 = np.array([1.0, 1e-2, 1e-8, 1e-30, 0.0])
-    a = g.thermal_expansion_type1(0.3, p0=p0, **th)
+    a = ggp_thermo.thermal_expansion_type1(0.3, p0=p0, **th)
     assert np.all(np.diff(a) > 0)                              # c > 0: contraction first
     calL = np.log(W / 0.3)
     a_inf = -(2 * PI**2 / 9) * KW["c"] * PSI * np.sqrt(ETA_L) * K_B * 0.3 / (W * B) \
@@ -369,18 +370,18 @@ def test_alpha_tau_expt_dependence():
 def test_gruneisen_is_the_ratio_of_6_1_6_2_to_6_3(psi_ratio, p0, p0_hc):
     T = np.array([0.05, 0.3, 1.0])
     th = dict(eta_L=ETA_L, W_K=W)
-    alpha = g.thermal_expansion_type1(T, psi_per_m3=PSI, B_Pa=B, p0=p0, c=KW["c"],
+    alpha = ggp_thermo.thermal_expansion_type1(T, psi_per_m3=PSI, B_Pa=B, p0=p0, c=KW["c"],
                                       chi=KW["chi"], **th) \
-        + g.thermal_expansion_type2(T, psi_per_m3=psi_ratio * PSI, B_Pa=B, c=KW["c"],
+        + ggp_thermo.thermal_expansion_type2(T, psi_per_m3=psi_ratio * PSI, B_Pa=B, c=KW["c"],
                                     chi=KW["chi"], **th)
-    C = g.heat_capacity(T, psi_per_m3=PSI * (1 + psi_ratio), p0=p0_hc, **th)
-    gam = g.gruneisen(T, psi_ratio=psi_ratio, p0=p0, p0_heat_capacity=p0_hc, **KW)
+    C = ggp_thermo.heat_capacity(T, psi_per_m3=PSI * (1 + psi_ratio), p0=p0_hc, **th)
+    gam = ggp_thermo.gruneisen(T, psi_ratio=psi_ratio, p0=p0, p0_heat_capacity=p0_hc, **KW)
     assert np.allclose(gam, B * alpha / C, rtol=1e-12)
 
 
 def test_printed_gruneisen_prefactor_is_off():
     kw = dict(psi_ratio=0.5, eta_L=ETA_L, W_K=W, c=1.0)
-    ratio = g.gruneisen_as_printed(0.3, chi=0.0, p0=1e-8, **kw) / g.gruneisen(
+    ratio = ggp_thermo.gruneisen_as_printed(0.3, chi=0.0, p0=1e-8, **kw) / ggp_thermo.gruneisen(
         0.3, chi=0.0, p0=1e-8, **kw)
     assert ratio == pytest.approx(0.55 / g.GRUNEISEN_PREFACTOR, rel=1e-12)
     assert ratio == pytest.approx(1.816, abs=2e-3)
@@ -516,19 +517,19 @@ def test_invalid_parameters_rejected(bad):
     args = dict(psi_per_m3=PSI, eta_L=ETA_L, W_K=W, p0=0.0)
     args.update(bad)
     with pytest.raises(ValueError):
-        g.heat_capacity(0.1, **args)
+        ggp_thermo.heat_capacity(0.1, **args)
 
 
 def test_invalid_other():
     with pytest.raises(ValueError):
-        g.thermal_expansion_type1(0.1, psi_per_m3=PSI, B_Pa=0.0, **KW)
+        ggp_thermo.thermal_expansion_type1(0.1, psi_per_m3=PSI, B_Pa=0.0, **KW)
     with pytest.raises(ValueError):
-        g.heat_capacity(-1.0, psi_per_m3=PSI, eta_L=ETA_L, W_K=W)
+        ggp_thermo.heat_capacity(-1.0, psi_per_m3=PSI, eta_L=ETA_L, W_K=W)
     with pytest.raises(ValueError):
         g.stationary_point_map(-1.0, 0.0, branch=0)
     with pytest.raises(ValueError):
-        g.p0_cutoff(-1.0, 1.0)
+        ggp_thermo.p0_cutoff(-1.0, 1.0)
     with pytest.raises(ValueError):
-        g.gruneisen(0.1, psi_ratio=-1.0, **KW)
-    assert np.isnan(g.dos_E_p(40.0, 0.9, psi_per_m3=PSI, eta_L=ETA_L, W_K=W))  # E > W: no TLS
+        ggp_thermo.gruneisen(0.1, psi_ratio=-1.0, **KW)
+    assert np.isnan(ggp_thermo.dos_E_p(40.0, 0.9, psi_per_m3=PSI, eta_L=ETA_L, W_K=W))  # E > W: no TLS
     assert np.isnan(g.stationary_point_map(1.0, 0.0).eta)                      # single well

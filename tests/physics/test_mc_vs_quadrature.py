@@ -1,6 +1,6 @@
 """Monte Carlo against the exact quadrature of the same model, by z-score (issue item 11).
 
-Each MC point is compared with tlsmc.analytic.stm (deterministic, ~1e-9
+Each MC point is compared with tlsmc.analytic.quadrature.stm (deterministic, ~1e-9
 accurate) as z = (mc − exact)/stderr; every |z| must be < 4.  Seeds are fixed,
 so the test is deterministic; the statistics are what a fresh seed would give.
 """

@@ -25,18 +25,19 @@ import math
 import numpy as np
 import pytest
 
-from tlsmc.analytic.soft_quadrature import SoftQuadrature
-from tlsmc.dynamics import evolve
+from tlsmc.analytic.quadrature.soft import SoftQuadrature
+from tlsmc.dynamics.propagation import evolve
 from tlsmc.materials import load_material
 from tlsmc.measurements.common import standard_error
-from tlsmc.protocol import RampShape, temperature_protocol
+from tlsmc.dynamics.protocols import RampShape, temperature_protocol
 from tlsmc.rates import RateSet, build_rates
 from tlsmc.rates.activated import Activated
 from tlsmc.rates.one_phonon import OnePhonon
-from tlsmc.analytic.soft_heat_release import freezing_temperature, heat_release_closed_form
-from tlsmc.soft_population import SoftPotentialModel
+from tlsmc.analytic.closed_forms.soft_heat_release import (freezing_temperature,
+                                                           heat_release_closed_form)
+from tlsmc.population.soft import SoftPotentialModel
 from tlsmc.spectrum import solve_spectrum
-from tlsmc.thermal import n_eq
+from tlsmc.dynamics.occupations import n_eq
 from tlsmc.units import K_B
 
 W = 3.0

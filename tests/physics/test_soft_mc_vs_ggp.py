@@ -22,16 +22,19 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from tlsmc.analytic import ggp1985 as g
-from tlsmc.analytic.soft_quadrature import SoftQuadrature
+from tlsmc.analytic.closed_forms import ggp1985 as g
+from tlsmc.analytic.closed_forms import ggp1985_thermodynamics as ggp_thermo
+from tlsmc.analytic.quadrature.soft import SoftQuadrature
 from tlsmc.materials import load_material
 from tlsmc.rates import build_rates
 from tlsmc.rates.one_phonon import OnePhonon
-from tlsmc.soft_comparison import closed_form_heat_capacity, depth_delta0, tau_min
-from tlsmc.soft_population import SoftPotentialModel
-from tlsmc.soft_potential import solve_soft
+from tlsmc.comparison.soft import closed_form_heat_capacity
+from tlsmc.spectrum.soft_solver import depth_delta0
+from tlsmc.rates.reference import tau_min
+from tlsmc.population.soft import SoftPotentialModel
+from tlsmc.spectrum.soft_solver import solve_soft
 from tlsmc.spectrum import solve_spectrum
-from tlsmc.thermal import occupation_and_derivative
+from tlsmc.dynamics.occupations import occupation_and_derivative
 from tlsmc.units import K_B
 
 MAT = load_material({"preset": "soft_glass"})
@@ -61,7 +64,7 @@ def test_dos_against_eq_5_1(population):
                            (0.5, 0.9)]:
             est, se = _estimate(pop.weight * (E >= e_lo) * (E < e_hi) * (p >= p_lo) * (p < p_hi))
             cf = 2.0 * integrate.dblquad(
-                lambda pp, ee: g.dos_E_p(ee, pp, psi_per_m3=PSI, eta_L=ETA_L, W_K=W),
+                lambda pp, ee: ggp_thermo.dos_E_p(ee, pp, psi_per_m3=PSI, eta_L=ETA_L, W_K=W),
                 e_lo, e_hi, p_lo, p_hi, epsrel=1e-6)[0]
             assert se < 0.05 * est
             ratios.append(est / cf)

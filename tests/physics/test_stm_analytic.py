@@ -1,4 +1,4 @@
-"""Deterministic STM quadrature (tlsmc.analytic.stm): convergence, independent references,
+"""Deterministic STM quadrature (tlsmc.analytic.quadrature.stm): convergence, independent references,
 analytic limits, energy consistency, closed forms inside and outside their regime."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from tlsmc.analytic import stm
+from tlsmc.analytic.quadrature import stm
+from tlsmc.analytic.closed_forms import stm as stm_closed
 from tlsmc.units import EV, HBAR, K_B, PI, per_joule_to_per_kelvin, rad_per_s_to_kelvin
 
 # vitreous silica, PHYSICS §4.1 parameters
@@ -227,8 +228,8 @@ def test_equilibrium_constant_dos_limit(T):
 
 @pytest.mark.parametrize("T", [0.01, 0.1, 0.3, 1.0, 3.0])
 def test_equilibrium_log_closed_form(T):
-    v = stm.closed_form_validity(MODEL, "heat_capacity_eq", T_K=T)
-    r = stm.heat_capacity_eq(MODEL, T) / stm.heat_capacity_eq_closed_form(MODEL, T) - 1.0
+    v = stm_closed.closed_form_validity(MODEL, "heat_capacity_eq", T_K=T)
+    r = stm.heat_capacity_eq(MODEL, T) / stm_closed.heat_capacity_eq_closed_form(MODEL, T) - 1.0
     assert abs(r - v.predicted) <= v.cutoff + 1e-12
     assert abs(r) <= v.bound + 1e-12
     if T == 3.0:                                  # E ~ Δ_max: outside the regime
@@ -312,8 +313,8 @@ def test_heat_release_is_minus_du_dt(T1, T0):
 def test_heat_capacity_closed_form(T):
     """C = (π²/12) P̄ k_B² T [ln(4t/τ_min) + γ_E + κ], τ_min = tanh(½)/(aT³)."""
     t = np.logspace(-9, 16, 26)
-    v = stm.closed_form_validity(MODEL, "heat_capacity", t, T_K=T)
-    r = stm.heat_capacity(MODEL, T, t) / stm.heat_capacity_closed_form(MODEL, T, t) - 1.0
+    v = stm_closed.closed_form_validity(MODEL, "heat_capacity", t, T_K=T)
+    r = stm.heat_capacity(MODEL, T, t) / stm_closed.heat_capacity_closed_form(MODEL, T, t) - 1.0
     inside = v.valid(1e-3)
     assert inside.sum() >= 8                              # the regime is many decades wide
     assert np.all(np.abs(r[inside]) <= v.bound[inside] + 1e-9)
@@ -321,7 +322,7 @@ def test_heat_capacity_closed_form(T):
     assert np.all(np.abs(r - v.predicted)[inside] <= 0.1 * np.abs(v.fast[inside])
                   + v.cutoff[inside] + 1e-9)
     # outside: t ~ τ_min (fast TLSs not yet in the log regime), and t >~ 1/K(Δ0_min)
-    tm = stm.tau_min(MODEL, T)
+    tm = stm_closed.tau_min(MODEL, T)
     early = (t > 0.1 * tm) & (t < 2 * tm)
     assert early.any() and np.all(np.abs(r[early]) > 0.01) and not v.valid(1e-2)[early].any()
     late = t >= 1e12
@@ -332,14 +333,14 @@ def test_heat_capacity_closed_form(T):
 def test_heat_release_closed_form(T1, T0):
     """Q̇ = (π²/24) P̄ k_B² (T1² − T0²)/t for τ_min(T0) << t << 1/K(Δ0_min)."""
     t = np.logspace(-9, 12, 22)
-    v = stm.closed_form_validity(MODEL, "heat_release", t, T1_K=T1, T0_K=T0)
-    r = stm.heat_release(MODEL, T1, T0, t) / stm.heat_release_closed_form(MODEL, T1, T0, t) - 1
+    v = stm_closed.closed_form_validity(MODEL, "heat_release", t, T1_K=T1, T0_K=T0)
+    r = stm.heat_release(MODEL, T1, T0, t) / stm_closed.heat_release_closed_form(MODEL, T1, T0, t) - 1
     inside = v.valid(1e-3)
     assert inside.sum() >= 8
     assert np.all(np.abs(r[inside]) <= v.bound[inside] + 1e-9)
     assert np.all(np.abs(r - v.predicted)[inside] <= 0.1 * np.abs(v.fast[inside])
                   + v.cutoff[inside] + 1e-9)
-    early = t < 0.3 * stm.tau_min(MODEL, T0)
+    early = t < 0.3 * stm_closed.tau_min(MODEL, T0)
     assert np.all(np.abs(r[early]) > 0.01) and not v.valid(1e-2)[early].any()
     late = t >= 1e10
     assert np.all(np.abs(r[late]) > 0.5) and not v.valid(1e-2)[late].any()
@@ -347,8 +348,8 @@ def test_heat_release_closed_form(T1, T0):
 
 def test_heat_release_closed_form_fails_when_delta_max_matters():
     t = np.logspace(-3, 3, 4)
-    v = stm.closed_form_validity(MODEL, "heat_release", t, T1_K=3.0, T0_K=1.0)
-    r = stm.heat_release(MODEL, 3.0, 1.0, t) / stm.heat_release_closed_form(MODEL, 3.0, 1.0, t)
+    v = stm_closed.closed_form_validity(MODEL, "heat_release", t, T1_K=3.0, T0_K=1.0)
+    r = stm.heat_release(MODEL, 3.0, 1.0, t) / stm_closed.heat_release_closed_form(MODEL, 3.0, 1.0, t)
     assert np.all(np.abs(r - 1) > 0.01) and np.all(np.abs(r - 1) <= v.bound)
     assert not v.valid(1e-2).any()
 
@@ -366,10 +367,10 @@ def test_extreme_inputs_no_warnings_or_nan():
                stm.energy_after_cooling(big, 100.0, 1e-3, t),
                stm.heat_capacity_eq(big, 1e-3), stm.energy_eq(big, 1e-3),
                stm.occupation(np.array([0.0, 1e5]), 1.0),
-               stm.heat_capacity_closed_form(big, 1e-3, t[1:]),
-               stm.heat_release_closed_form(big, 1.0, 1e-3, t[1:]),
-               stm.closed_form_validity(big, "heat_capacity", t[1:], T_K=1e-3).bound,
-               stm.closed_form_validity(big, "heat_release", t[1:], T1_K=1.0, T0_K=1e-3).bound]
+               stm_closed.heat_capacity_closed_form(big, 1e-3, t[1:]),
+               stm_closed.heat_release_closed_form(big, 1.0, 1e-3, t[1:]),
+               stm_closed.closed_form_validity(big, "heat_capacity", t[1:], T_K=1e-3).bound,
+               stm_closed.closed_form_validity(big, "heat_release", t[1:], T1_K=1.0, T0_K=1e-3).bound]
     for o in out:
         assert not np.any(np.isnan(o))
     for o in out[:11]:                            # quadratures: finite everywhere
@@ -392,8 +393,8 @@ def test_invalid_inputs():
     with pytest.raises(ValueError):
         stm.heat_capacity_step(MODEL, 1.0, -2.0, 1.0)
     with pytest.raises(ValueError):
-        stm.heat_capacity_closed_form(MODEL, 1.0, 0.0)
+        stm_closed.heat_capacity_closed_form(MODEL, 1.0, 0.0)
     with pytest.raises(ValueError):
-        stm.closed_form_validity(MODEL, "entropy", 1.0, T_K=1.0)
+        stm_closed.closed_form_validity(MODEL, "entropy", 1.0, T_K=1.0)
     with pytest.raises(ValueError):
         stm.heat_capacity(silica(J_pdf=lambda J: -np.ones_like(J)), 1.0, 1.0)

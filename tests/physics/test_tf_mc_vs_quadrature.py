@@ -1,7 +1,7 @@
 """TF heat capacity: Monte Carlo against the quadrature of the same model, ln t slope, eq. 19's constant.
 
 Issue 3 items 5 and 8.  Every MC point is compared with the deterministic quadrature
-(tlsmc.analytic.stm with the TF rate of tlsmc.analytic.tf1982.tls_rate) as
+(tlsmc.analytic.quadrature.stm with the TF rate of tlsmc.analytic.closed_forms.tf1982.tls_rate) as
 z = (mc − exact)/stderr, |z| < 4; seeds are fixed.
 """
 from __future__ import annotations
@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 import tlsmc
-from tlsmc.analytic import stm
-from tlsmc.analytic import tf1982 as tf
+from tlsmc.analytic.quadrature import stm
+from tlsmc.analytic.closed_forms import tf1982 as tf
 from tlsmc.comparison import quadrature_model
 from tlsmc.units import K_B, PI
-from tlsmc.vibrations import TFParameters, log_enhancement
+from tlsmc.rates.vibrations import TFParameters, log_enhancement
 
 ROOT = Path(__file__).resolve().parents[2]
 P = TFParameters.tf1982()

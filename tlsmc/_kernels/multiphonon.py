@@ -1,6 +1,6 @@
 """Kernels of the TF rate channels (PHYSICS §4.2–4.3): one value per TLS, parallel, no reductions.
 
-Called only by :mod:`tlsmc.multiphonon`.  The multiphonon table is passed as one
+Called only by :mod:`tlsmc.rates.multiphonon`.  The multiphonon table is passed as one
 row r(E_i, T) (already interpolated to the temperature) and the scalars of its
 two-segment ln E grid (``MultiphononTable.grid()``).
 """

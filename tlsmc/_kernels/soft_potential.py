@@ -1,6 +1,6 @@
 """Numba kernels of the soft-potential (quartic) spectrum solver.
 
-Only caller: :mod:`tlsmc.soft_potential` (the physics, the method and its accuracy
+Only caller: :mod:`tlsmc.spectrum.soft_solver` (the physics, the method and its accuracy
 are documented there).  Everything here works on plain arrays, in the
 dimensionless units of GGP eq. 2.6 (energies in units of W, coordinates in units
 of a η_L^½), and writes into caller-allocated outputs.

@@ -29,7 +29,7 @@ def n_one_minus_n(x: float) -> float:
 def coth_half(x: float) -> float:
     """coth(x/2) for x = E/T in [0, inf] (= 1 to double precision for x > 40; inf at x = 0).
 
-    The one implementation in tlsmc: ``tlsmc.vibrations.coth_half`` is its numpy ufunc.
+    The one implementation in tlsmc: ``tlsmc.rates.vibrations.coth_half`` is its numpy ufunc.
     """
     if x > 40.0:
         return 1.0
@@ -41,7 +41,7 @@ def coth_half(x: float) -> float:
 @njit(cache=True)
 def n_bose(x: float) -> float:
     """Bose occupation 1/(e^x − 1) for x = E/T in [0, inf]; e^{-x} for x > 40 (no overflow),
-    0 at x = inf (T = 0), inf at x = 0.  ``tlsmc.vibrations.n_bose`` is its numpy ufunc."""
+    0 at x = inf (T = 0), inf at x = 0.  ``tlsmc.rates.vibrations.n_bose`` is its numpy ufunc."""
     if x > 40.0:
         return math.exp(-x)
     if x == 0.0:

@@ -1,7 +1,9 @@
 """Scalar kernels of the TF vibration models (numba; callable from other kernels).
 
-``tlsmc.vibrations`` builds its numpy ufunc ``debye_weight`` from :func:`debye_weight`,
-and :mod:`tlsmc._kernels.multiphonon` calls it per TLS: the formula is written once.
+``tlsmc.rates.vibrations`` builds its numpy ufunc ``debye_weight`` from :func:`debye_weight`,
+and :mod:`tlsmc._kernels.multiphonon` calls it per TLS: the formula is written once.  The Bose
+factors coth(x/2) and n_B(x) (:mod:`tlsmc._kernels.thermal`) reach the rates stage through
+this module, so that each kernel module has one caller package.
 """
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import math
 from numba import njit
 
 from ..units import PI as _PI
+from .thermal import coth_half, n_bose  # noqa: F401  (the rates' entry point to the Bose kernels)
+
+__all__ = ["debye_weight", "coth_half", "n_bose"]
 
 
 @njit(cache=True)

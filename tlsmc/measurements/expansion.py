@@ -41,8 +41,8 @@ from .._kernels.expansion import unit_moments
 from ..config import ConfigError, param, require
 from ..population import TunnelingModel
 from ..seeding import SEED_BLOCK
-from ..soft_population import SoftPotentialModel
-from ..thermal import n_eq, occupation_and_derivative
+from ..population.soft import SoftPotentialModel
+from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B, ev_to_kelvin
 from .common import UNITS, TimeGrid, check_temperatures, make_rows, standard_error
 

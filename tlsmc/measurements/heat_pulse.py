@@ -2,7 +2,7 @@
 
 The sample is not held at a fixed temperature: a heater P(t) warms the phonons,
 the TLSs exchange energy with them at their own rates and a link G(T) drains
-heat to a bath at T_b (:mod:`tlsmc.self_consistent`).  All TLSs are coupled
+heat to a bath at T_b (:mod:`tlsmc.dynamics.coupled`).  All TLSs are coupled
 through T(t), so the accumulator keeps every chunk's spectrum and weights
 (48 bytes per TLS: five spectrum arrays and the weight) and integrates the
 whole population in ``rows()`` (then ≈ 130 bytes per TLS: a concatenated copy
@@ -27,10 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import param, require
-from ..protocol import PROTOCOL_SHAPES, ConstantShape, SegmentsShape, check_profile_range
+from ..dynamics.protocols import PROTOCOL_SHAPES, ConstantShape, SegmentsShape, check_profile_range
 from ..rates import build_rates
-from ..self_consistent import CoupledTrajectory, IntegratorOptions, integrate_coupled
-from ..thermal_model import ThermalModel
+from ..dynamics.coupled import CoupledTrajectory, IntegratorOptions, integrate_coupled
+from ..dynamics.sample_thermal import ThermalModel
 from ..units import K_B
 from .common import TimeGrid, make_rows
 

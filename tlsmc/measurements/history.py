@@ -6,9 +6,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import param, require
-from ..dynamics import evolve
-from ..protocol import PROTOCOL_SHAPES, Protocol, SegmentsShape, temperature_protocol
-from ..thermal import n_eq
+from ..dynamics.propagation import evolve
+from ..dynamics.protocols import PROTOCOL_SHAPES, Protocol, SegmentsShape, temperature_protocol
+from ..dynamics.occupations import n_eq
 from ..units import K_B
 from .common import TimeGrid, check_temperatures, make_rows, standard_error
 
@@ -19,7 +19,7 @@ __all__ = ["TemperatureHistory"]
 class TemperatureHistory:
     """A prescribed phonon temperature T(t), equilibrium at T(t < 0).
 
-    Either a ``protocol`` table (any shape of :data:`tlsmc.protocol.PROTOCOL_SHAPES`,
+    Either a ``protocol`` table (any shape of :data:`tlsmc.dynamics.protocols.PROTOCOL_SHAPES`,
     values in K: step, rect_pulse, ramp, exp_pulse, table, segments), or the flat
     form ``T_initial_K`` for t < 0 then ``temperatures_K[s]`` from ``starts_s[s]``
     on (starts_s[0] = 0).  Both compile to exact piecewise-constant segments.

@@ -1,7 +1,7 @@
 """Step measurements: heat capacity after a small step, heat release after a quench.
 
 After the step the temperature is constant, so every observable is a sum
-Σ g F(K t) evaluated exactly by :class:`tlsmc.relaxation.RelaxationSums`.
+Σ g F(K t) evaluated exactly by :class:`tlsmc.dynamics.relaxation.RelaxationSums`.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import param, require
-from ..relaxation import RelaxationSums
-from ..thermal import n_eq, occupation_and_derivative
+from ..dynamics.relaxation import RelaxationSums
+from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B
 from .common import TimeGrid, check_temperatures, make_rows, standard_error
 

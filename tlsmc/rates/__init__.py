@@ -1,4 +1,11 @@
-"""Relaxation rates K↑, K↓ of every TLS at a phonon temperature (PHYSICS §4).
+"""Stage 3, rates: relaxation rates K↑, K↓ of every TLS at a phonon temperature (PHYSICS §4).
+
+Receives a spectrum (:mod:`tlsmc.spectrum`), the material, the scenario's channels and a
+temperature; returns a :class:`RateSet`.  Channel physics lives here: one-phonon
+(:mod:`.one_phonon`), TF's vibration-assisted tunneling (:mod:`.tf`, with the vibrational
+enhancement in :mod:`.vibrations` and the exact Debye multiphonon table in
+:mod:`.multiphonon`), over-barrier activation (:mod:`.activated`); :mod:`.reference` holds
+the reference relaxation times τ_min that closed forms use.
 
 Channels add.  Each channel computes the *total* rate K = K↑ + K↓; the split
 is fixed by detailed balance, K↑ = K n_eq(E,T), K↓ = K (1 − n_eq), so
@@ -12,6 +19,7 @@ material field is reported before anything runs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 from scipy.special import expit, log_expit
@@ -21,9 +29,26 @@ from .activated import Activated
 from .one_phonon import OnePhonon, one_phonon_coefficient
 from .tf import TFMultiphonon, TFNondiagonal, tf_parameters
 
-__all__ = ["RATE_CHANNELS", "RateSet", "build_rates", "one_phonon_coefficient", "tf_parameters"]
+__all__ = ["RATE_CHANNELS", "RateChannel", "RateSet", "build_rates", "one_phonon_coefficient",
+           "tf_parameters"]
 
-RATE_CHANNELS: dict[str, type] = {
+
+@runtime_checkable
+class RateChannel(Protocol):
+    """Contract of a ``[[rates]]`` channel (a frozen config dataclass).
+
+    ``add_rate`` adds the channel's total rate K = K↑ + K↓ (s^-1) of every TLS of
+    ``spectrum`` at phonon temperature ``T_K`` (K) to ``out`` in place; ``check_material``
+    raises :class:`~tlsmc.config.ConfigError` naming a material field it needs and lacks
+    (called when the scenario is loaded).
+    """
+
+    def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None: ...
+
+    def check_material(self, material: Material) -> None: ...
+
+
+RATE_CHANNELS: dict[str, type[RateChannel]] = {
     "one_phonon": OnePhonon,
     "tf_nondiagonal": TFNondiagonal,
     "tf_multiphonon": TFMultiphonon,

@@ -32,6 +32,9 @@ class Activated:
     nu_a_per_s: float | None = param(None, unit="s^-1", gt=0,
                                      doc="attempt frequency ν_a; default ω/2π of the well")
 
+    def check_material(self, material: Material) -> None:
+        """Nothing to check: ν_a and the barriers come from the computed potential."""
+
     def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None:
         """Add this channel's total rate K (s^-1) at temperature T (K) into ``out``."""
         barrier = getattr(spectrum, "barrier_K", None)

@@ -9,7 +9,7 @@ detailed balance.
   K = α_TF V² e^{L(T)} (Δ/E)² E³ coth(E/2T), L = J1 (TF eq. 14) or eq. 7's
   J_eff − ½ ln φ3 (``vibrations.log_enhancement``).
 * ``tf_multiphonon``: the exact Debye-model rate (TF eq. 6, B = 0) from the table of
-  :func:`tlsmc.multiphonon.multiphonon_table`, built once per parameter set (≈ 1.3 s,
+  :func:`tlsmc.rates.multiphonon.multiphonon_table`, built once per parameter set (≈ 1.3 s,
   cached) for 1 mK <= T <= 300 K; per TLS it costs one log, one exp and one sin more
   than the one-phonon channel.
 """
@@ -21,13 +21,9 @@ import numpy as np
 
 from ..config import ConfigError, param
 from ..materials import Material
-from ..multiphonon import (
-    add_multiphonon_total,
-    add_nondiagonal_total,
-    multiphonon_table,
-)
+from .multiphonon import add_multiphonon_total, add_nondiagonal_total, multiphonon_table
 from ..units import AMU
-from ..vibrations import VIBRATION_MODELS, TFParameters
+from .vibrations import VIBRATION_MODELS, TFParameters
 
 __all__ = ["TFNondiagonal", "TFMultiphonon", "tf_parameters"]
 

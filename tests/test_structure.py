@@ -1,0 +1,149 @@
+"""The tree as a contract: plug-in registries against their Protocols, no import cycles,
+module sizes, one caller package per kernel module, relative imports inside the package."""
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import tlsmc
+from tlsmc.comparison import COMPARISONS, CONTEXTS, Comparison
+from tlsmc.config import from_table
+from tlsmc.executors import EXECUTORS, Executor
+from tlsmc.measurements import MEASUREMENTS, Accumulator, Measurement
+from tlsmc.population import POPULATION_MODELS, PopulationModel
+from tlsmc.rates import RATE_CHANNELS, RateChannel
+from tlsmc.spectrum import SPECTRUM_SOLVERS
+
+PKG = Path(tlsmc.__file__).parent
+MODULES = sorted(
+    ".".join(p.relative_to(PKG.parent).with_suffix("").parts).removesuffix(".__init__")
+    for p in PKG.rglob("*.py"))
+
+
+def _has_members(cls, protocol) -> list[str]:
+    names = [n for n in protocol.__dict__.get("__annotations__", {})] + [
+        n for n, v in vars(protocol).items() if callable(v) and not n.startswith("_")]
+    return [n for n in names if not hasattr(cls, n)]
+
+
+@pytest.mark.parametrize("registry, protocol", [
+    (POPULATION_MODELS, PopulationModel), (RATE_CHANNELS, RateChannel),
+    (MEASUREMENTS, Measurement)], ids=["population", "rates", "measurements"])
+def test_every_registry_entry_meets_its_contract(registry, protocol):
+    for name, cls in registry.items():
+        missing = _has_members(cls, protocol)
+        assert not missing, f"{name}: {cls.__name__} lacks {missing}"
+
+
+def test_every_executor_meets_its_contract():
+    for name, factory in EXECUTORS.items():
+        ex = factory()
+        assert isinstance(ex, Executor), name
+        assert ex.name == name
+        assert list(ex.map_chunks(lambda c: c * 2, [3, 1, 2])) == [6, 2, 4]   # chunk order
+
+
+def test_every_population_model_has_a_spectrum_solver_and_accumulators_meet_contract(tmp_path):
+    assert set(POPULATION_MODELS) <= set(SPECTRUM_SOLVERS)
+    sc = tlsmc.load_scenario(Path(__file__).parents[1] / "scenarios" / "silica_heat_capacity.toml")
+    for m in sc.measurement:
+        assert isinstance(m.start(10, sc), Accumulator)
+
+
+def test_comparison_registry_keys_name_real_registry_entries():
+    for (model, kind), entry in COMPARISONS.items():
+        assert model in POPULATION_MODELS and kind in MEASUREMENTS, (model, kind)
+        assert isinstance(entry, Comparison)
+        assert entry.context is None or entry.context in CONTEXTS
+        assert callable(entry.rows)
+
+
+def test_a_contract_violation_is_caught():
+    class NoRate:
+        def check_material(self, material):
+            pass
+    assert _has_members(NoRate, RateChannel) == ["add_rate"]
+    assert from_table is not None
+
+
+_IMPORT_EACH = """
+import importlib, sys, traceback
+failed = []
+for module in sys.argv[1:]:
+    for name in [m for m in sys.modules if m == "tlsmc" or m.startswith("tlsmc.")]:
+        del sys.modules[name]
+    try:
+        importlib.import_module(module)
+    except Exception:
+        failed.append(module + ": " + traceback.format_exc(limit=3))
+print("\\n".join(failed))
+sys.exit(1 if failed else 0)
+"""
+
+
+def test_every_module_imports_on_its_own():
+    """Each module is imported first, with no tlsmc module loaded before it (a fresh
+    interpreter; tlsmc is cleared from sys.modules between modules, third-party packages stay
+    loaded to keep this fast): an import cycle kept alive only by import order fails here."""
+    proc = subprocess.run([sys.executable, "-c", _IMPORT_EACH, *MODULES], capture_output=True,
+                          text=True, cwd=PKG.parent)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def test_a_cycle_is_detected_by_the_import_check(tmp_path):
+    pkg = tmp_path / "cyc"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from .b import B\nA = 1\n")
+    (pkg / "b.py").write_text("from .a import A\nB = 2\n")
+    proc = subprocess.run([sys.executable, "-c", _IMPORT_EACH.replace('"tlsmc"', '"cyc"')
+                           .replace('"tlsmc."', '"cyc."'), "cyc.a"], capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert proc.returncode == 1 and "ImportError" in proc.stdout
+
+
+def test_no_module_over_500_lines():
+    long = {str(p.relative_to(PKG)): n for p in PKG.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 500}
+    assert not long, long
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            yield node
+
+
+def test_imports_inside_the_package_are_relative():
+    absolute = [f"{p.relative_to(PKG)}:{n.lineno}" for p in PKG.rglob("*.py")
+                for n in _imports(p) if n.level == 0 and (n.module or "").startswith("tlsmc")]
+    assert not absolute, absolute
+
+
+def test_each_kernel_module_has_one_caller_package():
+    callers: dict[str, set[str]] = {}
+    for p in PKG.rglob("*.py"):
+        rel = p.relative_to(PKG).parts
+        if rel[0] == "_kernels":
+            continue
+        for n in _imports(p):
+            depth = len(rel) - 1
+            if n.level == depth + 1 and (n.module or "").startswith("_kernels"):
+                mods = [n.module] if n.module != "_kernels" else [
+                    f"_kernels.{a.name}" for a in n.names]
+                for mod in mods:
+                    callers.setdefault(mod, set()).add(rel[0] if len(rel) > 1 else "(top)")
+    shared = {k: v for k, v in callers.items() if len(v) > 1}
+    assert callers and not shared, shared
+
+
+def test_analytic_is_not_imported_by_the_simulation_stages():
+    stages = ("population", "spectrum", "rates", "dynamics", "measurements", "executors")
+    bad = [f"{p.relative_to(PKG)}:{n.lineno}" for s in stages for p in (PKG / s).rglob("*.py")
+           for n in _imports(p) if "analytic" in (n.module or "")]
+    assert not bad, bad

@@ -1,0 +1,54 @@
+"""Shared pieces of every comparison: analytic rows, the MC join, z-scores.
+
+A comparison builder returns analytic rows (dicts with ``observable, T_K, t_s[, T1_K],
+exact, closed_form[, step_function]``) made by :func:`points`; :func:`merge_with_mc` joins
+them with the Monte Carlo table and adds z = (mc − exact)/mc_stderr.  A builder that has no
+counterpart for a scenario raises :class:`NoCounterpart` with the reason, which ends up in
+run.json's ``comparison_note``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["KEYS", "COLUMNS", "NoCounterpart", "points", "merge_with_mc"]
+
+KEYS = ["observable", "T_K", "t_s", "T1_K"]
+COLUMNS = ["observable", "T_K", "t_s", "mc", "mc_stderr", "exact", "closed_form", "z", "unit",
+           "T1_K", "step_function"]
+
+
+class NoCounterpart(Exception):
+    """A measurement (or a whole scenario) has no analytic counterpart; the message says why."""
+
+
+def points(observable, T, t, exact, closed, step=None, **extra) -> list[dict]:
+    """Analytic rows at times t (exact, closed form, optional step-function column)."""
+    exact, closed = np.atleast_1d(exact), np.atleast_1d(closed)
+    step = np.full(exact.shape, np.nan) if step is None else np.atleast_1d(step)
+    return [dict(observable=observable, T_K=float(T), t_s=float(ti), exact=float(e),
+                 closed_form=float(c), step_function=float(s), **extra)
+            for ti, e, c, s in zip(t, exact, closed, step)]
+
+
+def merge_with_mc(rows: list[dict], observables: pd.DataFrame) -> pd.DataFrame:
+    """Join analytic rows (observable, T_K, t_s[, T1_K], exact, closed_form[, step_function])
+    with the MC table and add z = (mc − exact)/mc_stderr; columns :data:`COLUMNS`.
+
+    When both carry ``measurement`` (the index of the scenario's [[measurement]] that made
+    the row; every run writes it) it is a join key too and an output column, so two
+    measurements with equal (observable, T_K, t_s, T1_K) never mix."""
+    exact = pd.DataFrame(rows)
+    for col in ("T1_K", "step_function"):
+        if col not in exact.columns:
+            exact[col] = np.nan
+    mc = observables.copy()
+    if "T1_K" not in mc.columns:
+        mc["T1_K"] = np.nan
+    mc = mc.rename(columns={"value": "mc", "stderr": "mc_stderr"})
+    extra = [k for k in ("measurement",) if k in exact.columns and k in mc.columns]
+    keys = KEYS + extra
+    table = exact.merge(mc[keys + ["mc", "mc_stderr", "unit"]], on=keys, how="left")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["z"] = (table["mc"] - table["exact"]) / table["mc_stderr"]
+    return table[COLUMNS + extra]

@@ -1,0 +1,70 @@
+"""Exact relaxation sums over a population after a temperature step.
+
+After a step to a constant temperature every TLS relaxes as e^{−K t}
+(PHYSICS §5), so every step observable is a sum
+
+.. math:: S(t) = \\sum_i g_i\\, F(K_i t),\\qquad
+          F \\in \\{1 - e^{-x},\\ (1 - e^{-x})^2,\\ x e^{-x},\\ x^2 e^{-2x},\\ (1 - e^{-x}) x e^{-x}\\}
+
+(the squares and the product give the standard errors).  :class:`RelaxationSums` accumulates
+log-rate moments chunk by chunk (memory independent of N and of the number of
+times) and evaluates S at any t afterwards; see
+:mod:`tlsmc._kernels.relaxation` for the method.  Accuracy: relative error
+below 1e-12 of Σ|g| at every t (tested against the term-by-term sum).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._kernels import relaxation as _k
+
+__all__ = ["RelaxationSums", "relaxation_sum_direct"]
+
+
+class RelaxationSums:
+    """Accumulator of Σ g_s F(K t) for ``n_series`` weight vectors g_s sharing rates K.
+
+    Parameters
+    ----------
+    n_series : number of weight vectors g (rows of ``G`` in :meth:`add`)
+    """
+
+    def __init__(self, n_series: int):
+        self.n_series = n_series
+        self._centres = _k.bin_centres()
+        self._mu = np.zeros((n_series, _k.N_BINS + 2, _k.ORDER + 1))
+        self._counts = np.zeros(_k.N_BINS + 2, dtype=np.int64)
+
+    def add(self, K: np.ndarray, G: np.ndarray) -> None:
+        """Add TLSs with rates ``K`` (N,), s^-1, and weights ``G`` (n_series, N)."""
+        G = np.ascontiguousarray(G, dtype=np.float64)
+        if G.shape != (self.n_series, K.shape[0]):
+            raise ValueError(f"G must have shape ({self.n_series}, {K.shape[0]}), got {G.shape}")
+        if not np.all(K >= 0.0):
+            raise ValueError("rates K must be >= 0 and not NaN")
+        bins = np.empty(K.shape[0], dtype=np.int64)
+        u = np.empty(K.shape[0])
+        _k.assign_bins(np.ascontiguousarray(K, dtype=np.float64), self._centres, bins, u)
+        _k.accumulate(bins, u, G, self._mu, self._counts)
+
+    def total(self, series: int) -> float:
+        """Σ g_s (the t -> ∞ limit of the ``relaxed`` sum)."""
+        return float(self._mu[series, :, 0].sum())
+
+    def evaluate(self, series: int, kind: str, times_s: np.ndarray) -> np.ndarray:
+        """S(t) = Σ g_s F_kind(K t) at ``times_s`` (finite, > 0), kind in
+        'relaxed', 'relaxed_sq', 'flux', 'flux_sq', 'relaxed_flux'."""
+        times = np.ascontiguousarray(times_s, dtype=np.float64)
+        if not (np.all(np.isfinite(times)) and np.all(times > 0.0)):
+            raise ValueError("times must be finite and > 0 s")
+        out = np.empty_like(times)
+        _k.evaluate(self._mu[series], self._counts, self._centres, times, _k.KINDS[kind], out)
+        return out
+
+
+def relaxation_sum_direct(K: np.ndarray, g: np.ndarray, kind: str, times_s: np.ndarray) -> np.ndarray:
+    """Term-by-term Σ g F_kind(K t) (the slow reference for :class:`RelaxationSums`)."""
+    out = np.empty(len(times_s))
+    _k.direct(np.ascontiguousarray(K, dtype=np.float64), np.ascontiguousarray(g, dtype=np.float64),
+              np.ascontiguousarray(times_s, dtype=np.float64), _k.KINDS[kind], out)
+    return out

@@ -1,0 +1,115 @@
+"""Distributions of the barrier-transparency parameter J0 (TF eq. 9; PHYSICS §1a).
+
+Each distribution is a frozen dataclass (its scenario table) with
+
+* ``pdf(J)`` — density per unit J0 *relative to the STM density P̄/2*: 1 means
+  the standard tunneling-model density (P̄/2 per K per unit J0 per m³);
+* ``norm`` — ∫ pdf dJ0;
+* ``sample(rng, n)`` — draws from pdf/norm exactly (so sample weights do not
+  depend on J0);
+* ``support`` and ``kinks`` — for quadratures of the same model.
+
+Registry :data:`J0_DISTRIBUTIONS` maps the scenario name to the class.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import param, require
+
+__all__ = ["UniformJ0", "StructuralJ0", "J0_DISTRIBUTIONS"]
+
+
+@dataclass(frozen=True, slots=True)
+class UniformJ0:
+    """Uniform J0 on [J_min, J_max] with the STM density P̄/2 per unit J0."""
+
+    J_min: float = param(unit="", ge=0, doc="lower end of J0")
+    J_max: float = param(unit="", gt=0, le=1400, doc="upper end of J0")
+
+    def validate(self, prefix: str) -> None:
+        require(self.J_min < self.J_max,
+                f"{prefix}.J_min must be < {prefix}.J_max (got {self.J_min:g} >= {self.J_max:g})")
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (self.J_min, self.J_max)
+
+    @property
+    def kinks(self) -> tuple[float, ...]:
+        return ()
+
+    @property
+    def norm(self) -> float:
+        return self.J_max - self.J_min
+
+    def pdf(self, J: np.ndarray) -> np.ndarray:
+        J = np.asarray(J, dtype=float)
+        return ((J >= self.J_min) & (J <= self.J_max)).astype(float)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self.J_min, self.J_max, n)
+
+
+@dataclass(frozen=True, slots=True)
+class StructuralJ0:
+    """J0 with a structural lower limit J_str (TF §3–4).
+
+    ``shape = "sharp"``: the STM density P̄/2 on [J_str, J_max], nothing below.
+    ``shape = "peaked"``: in addition a peak just above J_str,
+
+    .. math:: \\mathrm{pdf}(J_0) = 1 + A\\, e^{-(J_0 - J_{str})/w},\\qquad J_{str} \\le J_0 \\le J_{max},
+
+    with amplitude A = ``peak_amplitude`` (relative to the STM density) and
+    width w = ``peak_width``.
+    """
+
+    J_str: float = param(unit="", ge=0, doc="structural lower limit of J0")
+    J_max: float = param(unit="", gt=0, le=1400, doc="upper end of J0")
+    shape: str = param("sharp", choices=("sharp", "peaked"))
+    peak_amplitude: float = param(0.0, ge=0, doc="peak height relative to P̄/2")
+    peak_width: float = param(1.0, gt=0, doc="peak width in J0")
+
+    def validate(self, prefix: str) -> None:
+        require(self.J_str < self.J_max,
+                f"{prefix}.J_str must be < {prefix}.J_max (got {self.J_str:g} >= {self.J_max:g})")
+        require(self.shape == "peaked" or self.peak_amplitude == 0.0,
+                f"{prefix}.peak_amplitude needs {prefix}.shape = \"peaked\"")
+
+    @property
+    def support(self) -> tuple[float, float]:
+        return (self.J_str, self.J_max)
+
+    @property
+    def kinks(self) -> tuple[float, ...]:
+        return ()
+
+    @property
+    def _peak_mass(self) -> float:
+        span = self.J_max - self.J_str
+        return self.peak_amplitude * self.peak_width * -math.expm1(-span / self.peak_width)
+
+    @property
+    def norm(self) -> float:
+        return (self.J_max - self.J_str) + self._peak_mass
+
+    def pdf(self, J: np.ndarray) -> np.ndarray:
+        J = np.asarray(J, dtype=float)
+        inside = (J >= self.J_str) & (J <= self.J_max)
+        peak = self.peak_amplitude * np.exp(-np.clip(J - self.J_str, 0.0, None) / self.peak_width)
+        return np.where(inside, 1.0 + peak, 0.0)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        u_pick = rng.random(n)
+        u_val = rng.random(n)
+        span = self.J_max - self.J_str
+        flat = self.J_str + span * u_val
+        # truncated exponential on [0, span] by inverse CDF
+        expo = self.J_str - self.peak_width * np.log1p(u_val * np.expm1(-span / self.peak_width))
+        return np.where(u_pick * self.norm < self._peak_mass, expo, flat)
+
+
+J0_DISTRIBUTIONS: dict[str, type] = {"uniform": UniformJ0, "structural": StructuralJ0}
