@@ -189,7 +189,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (see the module docstring)."""
     from .config import ConfigError
 
-    args = _build_parser().parse_args(argv)
+    try:
+        args = _build_parser().parse_args(argv)
+    except SystemExit as exc:    # --help, --version, usage errors (already printed, one line)
+        return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
     debug = args.debug or os.environ.get("TLSMC_DEBUG", "") not in ("", "0")
     with _signals_raise():
         try:
