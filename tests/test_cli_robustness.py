@@ -55,12 +55,14 @@ def _run_cli(*argv: str) -> int:
 
 # ----------------------------------------------------------------------------- --out
 
-@pytest.mark.parametrize("case", ["file", "under_file", "empty", "proc", "cwd", "parent_of_cwd"])
+@pytest.mark.parametrize("case", ["file", "under_file", "empty", "proc", "cwd", "parent_of_cwd",
+                                  "symlink"])
 def test_bad_out_exit_2_before_the_run(case, tmp_path, scen, capsys, no_compute, monkeypatch):
     (tmp_path / "f.txt").write_text("keep")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "sub").mkdir()
-    out = {"file": tmp_path / "f.txt", "under_file": tmp_path / "f.txt" / "run",
+    (tmp_path / "link").symlink_to(tmp_path / "sub")
+    out = {"symlink": tmp_path / "link","file": tmp_path / "f.txt", "under_file": tmp_path / "f.txt" / "run",
            "empty": "", "proc": "/proc/tlsmc-test/run", "cwd": ".", "parent_of_cwd": ".."}[case]
     if case == "parent_of_cwd":
         monkeypatch.chdir(tmp_path / "sub")

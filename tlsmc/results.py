@@ -102,7 +102,10 @@ def check_out_dir(out: str | Path, *, overwrite: bool = False, option: str = "ou
     if path == cwd or path in cwd.parents:
         raise ConfigError(f"{option} {text!r} is the current directory or one of its parents "
                           f"(allowed: {allowed})")
-    if path.is_symlink() or path.exists():
+    if path.is_symlink():
+        raise ConfigError(f"{option} {text!r} is a symbolic link; give its target "
+                          f"{os.path.realpath(path)!r} instead (allowed: {allowed})")
+    if path.exists():
         if not path.is_dir():
             raise ConfigError(f"{option} {text!r} exists and is not a directory (allowed: {allowed})")
         try:
