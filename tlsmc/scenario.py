@@ -2,7 +2,7 @@
 
 Layout of a scenario file::
 
-    [run]            name, n_tls, seed, chunk_size
+    [run]            name, n_tls, seed (absent or "random": fresh entropy), chunk_size
     [material]       preset = "...", and any field override (tlsmc.materials.Material)
     [population]     model = "tunneling", and that model's fields; [population.J0]
     [[rates]]        kind = "one_phonon" (one table per channel; channels add)
@@ -35,7 +35,8 @@ class RunSection:
 
     name: str = param(doc="scenario name (used in outputs)")
     n_tls: int = param(1_000_000, gt=1, le=10**11, doc="number of sampled TLSs")
-    seed: int = param(0, ge=0, doc="root seed of the SeedSequence")
+    seed: int | None = param(None, ge=0, doc="root seed of the SeedSequence; None (absent or "
+                             "\"random\" in the file): fresh OS entropy, recorded in run.json")
     chunk_size: int = param(4 * SEED_BLOCK, gt=0, doc="TLSs per chunk (memory bound)")
 
     def validate(self, prefix: str) -> None:
@@ -77,7 +78,12 @@ class Scenario:
 
 
 def parse_scenario(table: dict[str, Any]) -> Scenario:
-    """Validate a scenario given as plain data."""
+    """Validate a scenario given as plain data (``run.seed = "random"`` means no seed)."""
+    run = table.get("run")
+    if isinstance(run, dict) and isinstance(run.get("seed"), str):
+        require(run["seed"] == "random", f"scenario.run.seed must be an integer >= 0 or "
+                f"\"random\" (got {run['seed']!r})")
+        table = {**table, "run": {k: v for k, v in run.items() if k != "seed"}}
     scenario = from_table(Scenario, table, "scenario")
     names = [type(r) for r in scenario.rates]
     require(len(set(names)) == len(names), "scenario.rates lists a channel twice")
