@@ -23,6 +23,7 @@ ANGSTROM: float = 1e-10
 EULER_GAMMA: float = 0.57721566490153286
 """Euler–Mascheroni constant (pure number)."""
 PI: float = math.pi
+EPS0: float = 8.8541878128e-12   # vacuum permittivity, F m^-1 (CODATA 2018)
 
 
 def kelvin_to_joule(energy_K):

@@ -22,7 +22,7 @@ from ..analytic.quadrature.expansion import soft_nodes
 from ..config import registry_name
 from ..measurements import MEASUREMENTS
 from ..population import POPULATION_MODELS
-from . import expansion, soft, tunneling
+from . import acoustics, expansion, soft, tunneling
 from .common import COLUMNS, KEYS, NoCounterpart, merge_with_mc, points
 
 __all__ = ["COMPARISONS", "CONTEXTS", "Comparison", "RowBuilder", "comparison_table",
@@ -71,6 +71,7 @@ COMPARISONS: dict[tuple[str, str], Comparison] = {
     ("tunneling", "heat_release"): Comparison("stm", tunneling.heat_release_rows),
     ("tunneling", "thermal_expansion"): Comparison(None, expansion.tunneling_rows,
                                                    expansion.TUNNELING_NOTE),
+    ("tunneling", "acoustic"): Comparison(None, acoustics.acoustic_rows, acoustics.NOTE),
     ("soft", "heat_capacity"): Comparison("soft", soft.heat_capacity_rows),
     ("soft", "heat_release"): Comparison("soft", soft.heat_release_rows),
     ("soft", "temperature_history"): Comparison("soft", soft.history_rows),

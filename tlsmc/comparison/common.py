@@ -46,7 +46,7 @@ def merge_with_mc(rows: list[dict], observables: pd.DataFrame) -> pd.DataFrame:
     if "T1_K" not in mc.columns:
         mc["T1_K"] = np.nan
     mc = mc.rename(columns={"value": "mc", "stderr": "mc_stderr"})
-    extra = [k for k in ("measurement",) if k in exact.columns and k in mc.columns]
+    extra = [k for k in ("measurement", "f_Hz", "polarization", "part", "field_V_m") if k in exact.columns and k in mc.columns]
     keys = KEYS + extra
     table = exact.merge(mc[keys + ["mc", "mc_stderr", "unit"]], on=keys, how="left")
     with np.errstate(divide="ignore", invalid="ignore"):

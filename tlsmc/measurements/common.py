@@ -14,7 +14,8 @@ UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J 
          # heat pulses (measurements.heat_pulse): sample temperature, phonon energy,
          # apparent heat capacity, heater energy in, energy through the link
          "T_sample": "K", "U_ph": "J m^-3", "C_app": "J m^-3 K^-1", "E_in": "J m^-3",
-         "E_link": "J m^-3"}
+         "E_link": "J m^-3",
+         "attenuation": "m^-1", "Q_inv": "1", "dv_over_v": "1", "tan_delta": "1", "deps_over_eps": "1"}
 
 
 def standard_error(s1, s2, n: int):

@@ -1,0 +1,176 @@
+"""Deterministic quadrature of the STM acoustic response (PHYSICS §10), independent code.
+
+Same cut-off model as the Monte Carlo — asymmetry Δ ∈ [0, Δ_max], J0 with density
+(P̄/2) pdf(J0) (TF's ΔE/J0 population), Δ0 = 2ħν e^{−J0/2} — with its own spectrum, its
+own one-phonon rate K = a Δ0² E coth(E/2T) (a = (γ_l²/v_l⁵ + 2γ_t²/v_t⁵) k_B³/(2πρħ⁴),
+energies in K) and its own reductions in plain NumPy/SciPy (nothing from the MC code).
+
+Reduced integrals (energies in K, densities per K; multiply by the prefactors of
+:func:`acoustic_exact`):
+
+* ñ(E) = ∫_0^{min(E, Δmax)} dΔ P̄ pdf(J0*(Δ))/E,  J0* from Δ0* = √(E² − Δ²)
+  (δ(E − ħω) integrated over J0 at fixed Δ), J^-1 m^-3;
+* relaxation, in (E, x = (Δ0/E)²): density (P̄/2)pdf dΔ dJ0 = P̄ pdf dE dx/(2x√(1−x)),
+  D_unit² = 4(1 − x), so Σ w D² (−f') h(ωτ) = ∫dE (−∂f/∂E) ∫dx 2P̄ pdf √(1−x)/x · h,
+  h = ωτ/(1+ω²τ²) (absorption) or 1/(1+ω²τ²) (velocity; T minus T_ref);
+* resonant velocity: P∫ dE ñ(E) [tanh(E/2T) − tanh(E/2T_ref)] E/(E² − w²) with
+  scipy.integrate.quad (Cauchy weight on an interval around the pole).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from scipy import integrate
+
+__all__ = ["AcousticQuad", "acoustic_exact"]
+
+_KB, _HBAR, _EV = 1.380649e-23, 1.054571817e-34, 1.602176634e-19   # own constants (CODATA)
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
+
+
+def _gauss(a, b):
+    """Composite-free Gauss–Legendre nodes/weights on [a, b] (arrays broadcast)."""
+    a, b = np.asarray(a, float)[..., None], np.asarray(b, float)[..., None]
+    half = 0.5 * (b - a)
+    return a + half * (_GL_X + 1.0), half * _GL_W
+
+
+def _log_panels(lo, hi, per_decade=1):
+    """Edges of panels uniform in ln between lo and hi (≥ 2 edges)."""
+    n = max(1, int(math.ceil(per_decade * math.log10(hi / lo))))
+    return np.geomspace(lo, hi, n + 1)
+
+
+@dataclass(frozen=True)
+class AcousticQuad:
+    """The cut-off STM (energies in K): P̄ (J^-1 m^-3), Δ_max, J0 support and pdf, 2ħν/k_B,
+    one-phonon coefficient a (s^-1 K^-3)."""
+
+    P_bar_per_J_m3: float
+    delta_max_K: float
+    J_lo: float
+    J_hi: float
+    J_pdf: Callable
+    two_hbar_nu_K: float
+    a_rate: float
+
+    @property
+    def d0_min(self) -> float:
+        return self.two_hbar_nu_K * math.exp(-self.J_hi / 2)
+
+    @property
+    def d0_max(self) -> float:
+        return self.two_hbar_nu_K * math.exp(-self.J_lo / 2)
+
+    def _pdf_of_d0(self, d0):
+        with np.errstate(divide="ignore"):
+            return self.J_pdf(2.0 * np.log(self.two_hbar_nu_K / d0))
+
+    # --- resonant -------------------------------------------------------------------
+    def ntilde(self, E: float) -> float:
+        """ñ(E), J^-1 m^-3 (Gauss–Legendre in Δ between the breakpoints of the pdf)."""
+        top = min(E, self.delta_max_K)
+        cuts = [0.0, top]
+        for d0 in (self.d0_min, self.d0_max):
+            if d0 < E:
+                cuts.append(math.sqrt(E * E - d0 * d0))
+        cuts = np.unique(np.clip(cuts, 0.0, top))
+        total = 0.0
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            x, w = _gauss(a, b)
+            d0 = np.sqrt(np.maximum(E * E - x * x, 0.0))
+            total += float(np.sum(w * self._pdf_of_d0(d0)))
+        return self.P_bar_per_J_m3 * total / E
+
+    def kinks(self):
+        d, a, b = self.delta_max_K, self.d0_min, self.d0_max
+        return sorted({a, b, d, math.hypot(d, a), math.hypot(d, b)})
+
+    def pv_velocity(self, w: float, T: float, T_ref: float) -> float:
+        """P∫ dE ñ(E)[tanh(E/2T) − tanh(E/2T_ref)] E/(E² − w²), J^-1 m^-3."""
+        def g(E):        # the integrand times (E − w)
+            return self.ntilde(E) * (math.tanh(E / (2 * T)) - math.tanh(E / (2 * T_ref))) * E / (E + w)
+        top = 60.0 * max(T, T_ref, w)
+        kinks = [k for k in self.kinks() if 0 < k < top]
+        half = 0.5 * w
+        for k in kinks:
+            if abs(k - w) < 1.1 * half:
+                half = abs(k - w) / 1.1 if k != w else 0.0
+        opts = dict(limit=400, epsabs=0.0, epsrel=1e-11)
+        res = 0.0
+        if half > 0:
+            res += integrate.quad(g, w - half, w + half, weight="cauchy", wvar=w, **opts)[0]
+            pieces = [(0.0, w - half), (w + half, top)]
+        else:
+            raise ValueError("a cut-off coincides with ħω")
+        for a, b in pieces:
+            pts = [k for k in kinks if a < k < b]
+            with warnings.catch_warnings():   # round-off at epsrel 1e-11: result still ~1e-12
+                warnings.simplefilter("ignore", integrate.IntegrationWarning)
+                res += integrate.quad(lambda E: g(E) / (E - w), a, b, points=pts or None,
+                                      **opts)[0]
+        return res
+
+    # --- relaxation -----------------------------------------------------------------
+    def _relax_inner(self, E, T, omega, kind):
+        """∫dx 2P̄ pdf √(1−x)/x · h at each E (array), P̄ in J^-1 m^-3."""
+        out = np.zeros_like(E)
+        for i, e in enumerate(E):
+            x_lo = max((self.d0_min / e) ** 2, 1.0 - (self.delta_max_K / e) ** 2, 1e-60)
+            x_hi = min((self.d0_max / e) ** 2, 1.0)
+            if x_hi <= x_lo:
+                continue
+            xs, ws = [], []
+            split = max(x_lo, min(0.5, x_hi))
+            if split > x_lo:      # ln x panels
+                edges = _log_panels(x_lo, split, 2)
+                t, wt = _gauss(np.log(edges[:-1]), np.log(edges[1:]))
+                xs.append(np.exp(t).ravel())
+                ws.append((wt * np.exp(t)).ravel())
+            if x_hi > split:      # x = 1 − s², s from √(1 − x_hi) to √(1 − split)
+                s_lo, s_hi = math.sqrt(max(1 - x_hi, 0.0)), math.sqrt(1 - split)
+                edges = np.linspace(s_lo, s_hi, 5)
+                s, wsg = _gauss(edges[:-1], edges[1:])
+                xs.append((1 - s * s).ravel())
+                ws.append((2 * s * wsg).ravel())
+            x, wx = np.concatenate(xs), np.concatenate(ws)
+            d0 = np.sqrt(x) * e
+            K = self.a_rate * d0 * d0 * e / np.tanh(e / (2 * T))
+            h = omega * K / (K * K + omega**2) if kind == "abs" else K * K / (K * K + omega**2)
+            f = 2.0 * self.P_bar_per_J_m3 * self._pdf_of_d0(d0) * np.sqrt(np.maximum(1 - x, 0.0)) / x * h
+            out[i] = np.sum(wx * f)
+        return out
+
+    def relaxation(self, omega: float, T: float, kind: str) -> float:
+        """∫dE (−∂f/∂E) ∫dx 2P̄_K pdf √(1−x)/x h, E in K, P̄_K = P̄ k_B per K: K^-1 m^-3."""
+        edges = np.unique(np.concatenate([_log_panels(1e-7 * T, 60.0 * T, 2),
+                                          [k for k in self.kinks() if 1e-7 * T < k < 60 * T]]))
+        E, w = _gauss(edges[:-1], edges[1:])
+        E, w = E.ravel(), w.ravel()
+        q = np.exp(-E / T)
+        ndf = q / (T * (1 + q) ** 2)
+        return _KB * float(np.sum(w * ndf * self._relax_inner(E, T, omega, kind)))
+
+
+def acoustic_exact(q: AcousticQuad, f_Hz: float, T: float, T_ref: float, gamma_eV: float,
+                   rho: float, v: float) -> dict:
+    """Exact (quadrature) values {(observable, part): value} at one f, T, polarization."""
+    omega = 2 * math.pi * f_Hz
+    w = _HBAR * omega / _KB
+    g2 = (gamma_eV * _EV) ** 2
+    res_att = math.pi * omega * g2 / (rho * v**3) * q.ntilde(w) * math.tanh(w / (2 * T))
+    rel_att = omega * g2 / (_KB * rho * v**3) * q.relaxation(omega, T, "abs")
+    res_v = -g2 / (rho * v * v) * q.pv_velocity(w, T, T_ref) if T != T_ref else 0.0
+    rel_v = -g2 / (2 * _KB * rho * v * v) * (q.relaxation(omega, T, "vel")
+                                             - q.relaxation(omega, T_ref, "vel"))
+    out = {}
+    for part, att, dv in (("resonant", res_att, res_v), ("relaxation", rel_att, rel_v),
+                          ("total", res_att + rel_att, res_v + rel_v)):
+        out[("attenuation", part)] = att
+        out[("Q_inv", part)] = att * v / omega
+        out[("dv_over_v", part)] = dv
+    return out

@@ -1,0 +1,71 @@
+"""Acoustic comparisons (tunneling population): MC against the independent quadrature
+(:mod:`tlsmc.analytic.quadrature.acoustics`) and the STM closed forms
+(:mod:`tlsmc.analytic.closed_forms.acoustics`), one row per (observable, part, f, T,
+polarization).  ``closed_form``: resonant rows πC(ω/v)tanh / πC tanh and the digamma
+velocity law; relaxation rows the plateau (π/2)C or the low-T T³ law (one_phonon only);
+NaN outside each regime.  Needs a uniform J0 distribution and the one_phonon channel alone.
+"""
+from __future__ import annotations
+
+import math
+
+from ..analytic.closed_forms import acoustics as cf
+from ..analytic.quadrature.acoustics import AcousticQuad, acoustic_exact
+from ..rates.one_phonon import OnePhonon
+from .common import NoCounterpart, points
+
+__all__ = ["acoustic_quadrature", "acoustic_rows", "NOTE"]
+
+NOTE = ("acoustic: exact = independent quadrature of the same cut-off STM "
+        "(tlsmc.analytic.quadrature.acoustics); closed_form = STM laws in their regimes")
+_KB, _HBAR, _EV = 1.380649e-23, 1.054571817e-34, 1.602176634e-19
+
+
+def acoustic_quadrature(scenario) -> AcousticQuad:
+    """The quadrature model of a tunneling scenario (one_phonon only, uniform J0)."""
+    if [type(r) for r in scenario.rates] != [OnePhonon]:
+        raise NoCounterpart("acoustic quadrature: only the one_phonon channel alone")
+    pop, m = scenario.population, scenario.material
+    if type(pop.J0).__name__ != "UniformJ0":
+        raise NoCounterpart("acoustic quadrature: uniform J0 only")
+    a = ((m.gamma_l_eV * _EV) ** 2 / m.v_l_m_s**5 + 2 * (m.gamma_t_eV * _EV) ** 2 / m.v_t_m_s**5) \
+        * _KB**3 / (2 * math.pi * m.density_kg_m3 * _HBAR**4)
+    lo, hi = pop.J0.support
+    return AcousticQuad(m.P_bar_per_J_m3, pop.delta_max_K, lo, hi, pop.J0.pdf,
+                        2 * _HBAR * m.nu_rad_s / _KB, a)
+
+
+def acoustic_rows(measurement, context, scenario) -> list[dict]:
+    """Analytic rows of one ``acoustic`` measurement."""
+    q = acoustic_quadrature(scenario)
+    m, cfg = scenario.material, measurement
+    rows: list[dict] = []
+    d0min, d0max, dmax = q.d0_min, q.d0_max, q.delta_max_K
+    for pol in cfg.polarizations:
+        g = getattr(m, f"gamma_{pol}_eV")
+        v = getattr(m, f"v_{pol}_m_s")
+        C = m.P_bar_per_J_m3 * (g * _EV) ** 2 / (m.density_kg_m3 * v * v)
+        for f in cfg.frequencies_Hz:
+            omega = 2 * math.pi * f
+            w = _HBAR * omega / _KB
+            for T in cfg.temperatures_K:
+                ex = acoustic_exact(q, f, T, cfg.T_ref_K, g, m.density_kg_m3, v)
+                qres = cf.resonant_Q_inv(C, w, T) if cf.resonant_regime(w, d0min, d0max, dmax) \
+                    else math.nan
+                if cf.plateau_regime(omega, q.a_rate, T, d0min, d0max, dmax):
+                    qrel = cf.plateau_Q_inv(C)
+                elif cf.low_T_regime(omega, q.a_rate, T, d0max, dmax):
+                    qrel = cf.low_T_Q_inv(C, q.a_rate, T, omega)
+                else:
+                    qrel = math.nan
+                dv = (cf.digamma_velocity(C, w, T, cfg.T_ref_K)
+                      if cf.velocity_regime(w, T, cfg.T_ref_K, d0min, d0max, dmax) else math.nan)
+                closed = {("Q_inv", "resonant"): qres, ("Q_inv", "relaxation"): qrel,
+                          ("Q_inv", "total"): qres + qrel, ("dv_over_v", "resonant"): dv,
+                          ("dv_over_v", "relaxation"): math.nan, ("dv_over_v", "total"): math.nan}
+                for part in ("resonant", "relaxation", "total"):
+                    closed[("attenuation", part)] = closed[("Q_inv", part)] * omega / v
+                for (obs, part), value in ex.items():
+                    rows += points(obs, T, [math.inf], value, closed[(obs, part)],
+                                   f_Hz=float(f), polarization=pol, part=part)
+    return rows
