@@ -91,6 +91,10 @@ def parse_scenario(table: dict[str, Any]) -> Scenario:
         check = getattr(part, "check_material", None)   # parts that need material fields
         if check is not None:
             check(scenario.material)
+    for i, m in enumerate(scenario.measurement):         # measurements that need a model
+        check = getattr(m, "check_scenario", None)
+        if check is not None:
+            check(scenario, f"scenario.measurement[{i}]")
     return scenario
 
 

@@ -49,6 +49,7 @@ def merge_with_mc(rows: list[dict], observables: pd.DataFrame) -> pd.DataFrame:
     extra = [k for k in ("measurement", "f_Hz", "polarization", "part", "field_V_m") if k in exact.columns and k in mc.columns]
     keys = KEYS + extra
     table = exact.merge(mc[keys + ["mc", "mc_stderr", "unit"]], on=keys, how="left")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["z"] = (table["mc"] - table["exact"]) / table["mc_stderr"]
+    with np.errstate(divide="ignore", invalid="ignore"):   # z undefined without an error bar
+        table["z"] = np.where(table["mc_stderr"] > 0,
+                              (table["mc"] - table["exact"]) / table["mc_stderr"], np.nan)
     return table[COLUMNS + extra]

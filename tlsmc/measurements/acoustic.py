@@ -191,6 +191,13 @@ class Acoustic:
             values = getattr(self, name)
             require(len(set(values)) == len(values), f"{prefix}.{name} has duplicates")
 
+    def check_scenario(self, scenario, prefix: str) -> None:
+        """ConfigError at load time unless the population has a shell estimator (tunneling,
+        uniform J0) and the material has what every polarization needs."""
+        shell_model(scenario)
+        for pol in self.polarizations:
+            polarization_constants(scenario.material, pol)
+
     def start(self, n_total: int, scenario) -> "_AcousticAcc":
         return _AcousticAcc(self, n_total, scenario)
 
