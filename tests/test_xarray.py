@@ -64,7 +64,9 @@ def test_dimensions_names_and_attrs(results):
     assert ds["C_eq"].attrs["t_s"] == "inf"
     assert set(ds["Qdot_m1"].dims) == {"T", "t", "T1"}         # heat release: T is the bath T0
     assert ds["Qdot_m2"].dims == ("t", "T1")                   # history: T is a function of t
-    assert "Qdot_m2_T_K" in ds.coords and ds["Qdot_m2_T_K"].dims == ("t",)
+    assert "T_K_m2" in ds.coords and ds["T_K_m2"].dims == ("t",)       # segment temperatures
+    assert ds["step_K_m0"].dims == ("T",)
+    np.testing.assert_allclose(ds["step_K_m0"], 0.01 * ds["T"])
     assert {"U_m0", "U_m1", "U_m2"} <= set(ds.data_vars) and "U" not in ds.data_vars
     assert ds["C"].attrs["kind"] == "heat_capacity" and ds["Qdot_m2"].attrs["kind"] == \
         "temperature_history"
@@ -79,6 +81,13 @@ def test_read_back_equals_in_memory(results, tmp_path):
     results.write(tmp_path / "run")
     xr.testing.assert_identical(tlsmc.Results.read(tmp_path / "run").to_xarray(),
                                 results.to_xarray())
+
+
+def test_single_measurement_names(results):
+    one = tlsmc.Results(results.observables[results.observables.measurement == 0],
+                        None, results.metadata)
+    ds = one.to_xarray()
+    assert {"C", "C_stderr", "U", "C_eq"} <= set(ds.data_vars) and ds["step_K"].dims == ("T",)
 
 
 def test_missing_xarray_names_the_extra(results, monkeypatch):

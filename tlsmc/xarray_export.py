@@ -15,9 +15,11 @@ Layout
   ``T_K -> T``, ``t_s -> t``, ``T1_K -> T1``, ``f_Hz -> f``, ``field_V_m -> field``,
   ``polarization``, ``part``, ``tls``.  Exceptions: a coordinate that is a function of the
   others (``T_K`` of a ``temperature_history``, the segment temperature at t; ``step_K``
-  always) becomes a non-index coordinate ``<variable>_<column>`` on the remaining
-  dimensions; a single non-finite value (``t_s = inf`` of ``C_eq``) is dropped and
-  recorded in ``attrs`` (``t_s = "inf"``).  Variables are outer-joined on shared
+  always) becomes a non-index coordinate on the fewest dimensions that determine it,
+  named after the column (``step_K``, ``T_K``), with ``_m<index>`` appended when the run
+  has several measurements (``T_K_m2``: the segment temperatures of measurement 2); a
+  single non-finite value (``t_s = inf`` of ``C_eq``) is dropped and recorded in the
+  variable's ``attrs`` (``t_s = "inf"``).  Variables are outer-joined on shared
   dimensions, so a variable is NaN where its grid has no point.
 * Dataset ``attrs``: the run metadata (``run.json``), scalars as they are and everything
   else (the scenario, wall times, provenance) as JSON strings; ``name`` is the scenario name.
@@ -76,9 +78,10 @@ def _layout(rows: pd.DataFrame, name: str) -> tuple[list[str], list[str], dict[s
     return present, aux, dropped
 
 
-def _variables(rows: pd.DataFrame, name: str, xr) -> tuple[dict[str, Any], dict[str, Any]]:
+def _variables(rows: pd.DataFrame, name: str, suffix: str,
+               xr) -> tuple[dict[str, Any], dict[str, Any]]:
     """The value and stderr DataArrays of one (observable, measurement), and its auxiliary
-    coordinates (keyed ``<name>_<column>``)."""
+    coordinates (keyed ``<column><suffix>``)."""
     dims, aux, dropped = _layout(rows, name)
     frame = rows.set_index(dims) if dims else rows.iloc[:1]
     if dims:
@@ -110,7 +113,7 @@ def _variables(rows: pd.DataFrame, name: str, xr) -> tuple[dict[str, Any], dict[
     coords = {}
     for c, arr in aux_arrays.items():
         arr.attrs = {"units": "K"} if c in ("T_K", "step_K") else {}
-        coords[f"{name}_{c}"] = arr
+        coords[f"{c}{suffix}"] = arr
     return {name: value, f"{name}_stderr": stderr}, coords
 
 
@@ -140,12 +143,14 @@ def to_xarray(results) -> Any:
     keys = ["observable", "measurement"] if has_measurement else ["observable"]
     groups = list(obs.groupby(keys, sort=False))
     per_observable = obs.groupby("observable")["measurement"].nunique() if has_measurement else None
+    several_measurements = has_measurement and obs["measurement"].nunique() > 1
     data_vars, coords = {}, {}
     for key, rows in groups:
         observable = key[0]
         several = has_measurement and per_observable[observable] > 1
         name = f"{observable}_m{int(key[1])}" if several else str(observable)
-        variables, aux = _variables(rows, name, xr)
+        suffix = f"_m{int(key[1])}" if several_measurements else ""
+        variables, aux = _variables(rows, name, suffix, xr)
         data_vars.update(variables)
         coords.update(aux)
         if has_measurement:
