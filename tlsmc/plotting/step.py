@@ -12,6 +12,7 @@ __all__ = ["heat_capacity_figure", "heat_release_figure"]
 def heat_capacity_figure(data: MeasurementData) -> Figure:
     """C(T, t)/T against log t after a small step at each temperature T.
 
+    (``C_step`` or ``C_tf`` when the measurement did not report ``C``.)
     MC with 1σ error bars; the exact quadrature of the same model (solid); the closed
     form (dashed, where it is valid, i.e. not NaN); C_eq/T (dotted).  ``T_K`` is the
     temperature before the step.
@@ -24,7 +25,8 @@ def heat_capacity_figure(data: MeasurementData) -> Figure:
     -------
     Figure
     """
-    df = data.rows("C")
+    name = next((n for n in ("C", "C_step", "C_tf") if data.has(n)), "C")
+    df = data.rows(name)
     eq = data.observables[data.observables["observable"] == "C_eq"]
     fig, axes = new_figure(figsize=(7.5, 5))
     ax = axes[0, 0]
@@ -41,7 +43,7 @@ def heat_capacity_figure(data: MeasurementData) -> Figure:
     legend_keys(ax, any_exact, any_closed, "C_eq / T" if len(eq) else None)
     ax.set_xscale("log")
     ax.set_xlabel("time after the step t [s]")
-    ax.set_ylabel("C(T, t) / T  [J m$^{-3}$ K$^{-2}$]")
+    ax.set_ylabel(f"{name}(T, t) / T  [J m$^{{-3}}$ K$^{{-2}}$]")
     ax.set_title(data.title("time-dependent heat capacity"), fontsize=9)
     ax.legend(fontsize=8)
     return fig
