@@ -7,11 +7,10 @@ import matplotlib.pyplot as plt
 
 
 def run_title(metadata: dict, what: str, count: str = "TLSs") -> str:
-    """Two-line title: scenario name and what is shown; N, seed entropy, tlsmc version."""
-    m = metadata
-    return (f"{m['scenario']['run']['name']}: {what}\n"
-            f"N = {m['n_tls']:.3g} {count}, seed entropy {m['seed_entropy']}, "
-            f"tlsmc {m['tlsmc_version']}")
+    """Two-line title: scenario name and what is shown; N, seed entropy, tlsmc version
+    (the title of every standard figure: :func:`tlsmc.plotting.run_title`)."""
+    from tlsmc.plotting import run_title as title
+    return title(metadata, what, count)
 
 
 def save(fig, path: Path, **kwargs) -> Path:

@@ -1,7 +1,8 @@
-"""Command line: ``tlsmc run``, ``tlsmc compare`` and ``tlsmc --version``.
+"""Command line: ``tlsmc run``, ``tlsmc compare``, ``tlsmc plot`` and ``tlsmc --version``.
 
 ``tlsmc run SCENARIO --out DIR [--overwrite] [--n-tls N] [--seed S|random] [--quiet] [--debug]``
 ``tlsmc compare DIR [--rows N] [--debug]``
+``tlsmc plot DIR [--out FIGDIR] [--debug]`` (needs the ``plot`` extra: matplotlib)
 
 Exit codes
 ----------
@@ -150,6 +151,21 @@ def _cmd_compare(args) -> int:
     return 0
 
 
+def _cmd_plot(args) -> int:
+    from .config import ConfigError
+
+    try:
+        from .plotting import plot_run
+    except ImportError:
+        raise ConfigError('tlsmc plot needs matplotlib: pip install "tlsmc[plot]"') from None
+    try:
+        paths = plot_run(args.run_dir, args.out)
+    except OSError as exc:     # the figure directory (the run directory was read already)
+        raise ConfigError(f"cannot write the figures ({exc.strerror}: {exc.filename})") from None
+    print("\n".join(str(p) for p in paths))
+    return 0
+
+
 def _build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true",
@@ -175,6 +191,11 @@ def _build_parser() -> argparse.ArgumentParser:
     p_cmp.add_argument("--rows", type=_int_arg("--rows", minimum=0), default=0,
                        help="at most this many rows (0: all)")
     p_cmp.set_defaults(func=_cmd_compare)
+    p_plot = sub.add_parser("plot", parents=[common],
+                            help="standard figures (PNG, PDF) of every measurement in a run")
+    p_plot.add_argument("run_dir", help="directory written by 'tlsmc run'")
+    p_plot.add_argument("--out", help="figure directory (default RUN_DIR/figures)")
+    p_plot.set_defaults(func=_cmd_plot)
     return parser
 
 

@@ -262,6 +262,23 @@ class Results:
         """The tidy observables table (a copy)."""
         return self.observables.copy()
 
+    def to_xarray(self):
+        """The observables as an :class:`xarray.Dataset` (needs the ``xarray`` extra).
+
+        Per observable a value and a ``<name>_stderr`` variable on the dimensions its rows
+        carry (T, t, T1, f, polarization, part, ...), units in each variable's ``attrs``,
+        the run metadata in the Dataset's ``attrs``; an observable reported by several
+        measurements gives one variable per measurement (``Qdot_m1``, ``Qdot_m2``).  The
+        full layout: :mod:`tlsmc.xarray_export`.
+
+        Raises
+        ------
+        ImportError
+            xarray is missing (``pip install "tlsmc[xarray]"``).
+        """
+        from .xarray_export import to_xarray
+        return to_xarray(self)
+
     def write(self, out_dir: str | Path, *, overwrite: bool = True) -> Path:
         """Write the run directory ``out_dir`` as a whole, atomically.
 
