@@ -20,6 +20,7 @@ from typing import Any, Callable, Protocol, runtime_checkable
 import numpy as np
 
 from .common import UNITS, TimeGrid, standard_error
+from .electronic import ElectronicExpansion
 from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
@@ -58,4 +59,5 @@ MEASUREMENTS: dict[str, type[Measurement]] = {
     "temperature_history": TemperatureHistory,
     "heat_pulse": HeatPulse,
     "thermal_expansion": ThermalExpansion,
+    "electronic_expansion": ElectronicExpansion,
 }
