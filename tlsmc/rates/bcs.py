@@ -66,8 +66,8 @@ def _solve_gap(t: float) -> float:
 def _table() -> CubicSpline:
     """Spline of h(t) = g(t)²/(1 − t) on [_T_LOW, 1] (solved once per process)."""
     s = np.linspace(0.0, 1.0, 121)
-    t = 1.0 - (1.0 - _T_LOW) * (1.0 - s) ** 2 * (1 - 1e-12)   # dense toward t = 1
-    t[-1] = 1.0 - 1e-7
+    graded = 1.0 - (1.0 - _T_LOW) * (1.0 - s) ** 2             # dense toward t = 1
+    t = np.unique(np.concatenate([graded[1:-1], np.linspace(_T_LOW, 0.6, 111), [1.0 - 1e-7]]))
     g = np.array([_solve_gap(x) for x in t])
     return CubicSpline(t, g**2 / (1.0 - t))
 
@@ -77,7 +77,7 @@ def gap_ratio(t) -> np.ndarray:
     t = np.asarray(t, dtype=float)
     tc = np.clip(t, _T_LOW, 1.0)
     g2 = np.where(t < 1.0, _table()(tc) * (1.0 - tc), 0.0)
-    g = np.sqrt(np.maximum(g2, 0.0))
+    g = np.minimum(np.sqrt(np.maximum(g2, 0.0)), DELTA0_OVER_TC)   # Δ(T) <= Δ(0): spline wiggles
     return np.where(t <= _T_LOW, DELTA0_OVER_TC, g)
 
 
