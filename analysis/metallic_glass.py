@@ -55,9 +55,9 @@ class Run:
         self.quad = soft_expansion_quadrature(self.sc.population, mat, self.sc.rates)
 
     def mc(self, name, T, t=None):
-        o = self.obs[(self.obs["observable"] == name) & np.isclose(self.obs["T_K"], T)]
+        o = self.obs[(self.obs["observable"] == name) & np.isclose(self.obs["T_K"], T, rtol=1e-9, atol=0.0)]
         if t is not None:
-            o = o[np.isclose(o["t_s"], t) | ((t == np.inf) & np.isinf(o["t_s"]))]
+            o = o[np.isclose(o["t_s"], t, rtol=1e-9, atol=0.0) | ((t == np.inf) & np.isinf(o["t_s"]))]
         return o.sort_values("t_s")
 
     def alpha_e(self, T):
