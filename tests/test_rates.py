@@ -13,7 +13,8 @@ SILICA = load_material({"preset": "vitreous_silica"})
 _TF = load_material({"preset": "tf1982"})
 # silica with TF's vibration-assisted-tunneling fields added: every channel of RATE_CHANNELS runs on it
 MATERIAL = load_material({"preset": "vitreous_silica",
-                          **{f: getattr(_TF, f) for f in ("J1_per_m", "J2_per_m2", "tf_mass_amu", "omega_E_K")}})
+                          **{f: getattr(_TF, f) for f in ("J1_per_m", "J2_per_m2", "tf_mass_amu", "omega_E_K")},
+                          "electron_coupling": 0.2})   # channel `electron` (normal metal: no Tc_K)
 
 
 def _spectrum(E, delta0):

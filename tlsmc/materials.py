@@ -38,6 +38,10 @@ class Material:
     unit t, so ψ η_L^{3/2} per unit η̃ t̃), χ and the dilatation c.  The one-phonon coupling
     of a soft TLS is M_α = γ_α M_over_c with γ_α = W c_α/η_L (PHYSICS §3), so a soft preset
     sets gamma_l_eV, gamma_t_eV to W c_l/η_L, W c_t/η_L (tlsmc.spectrum, soft spectra).
+
+    Metallic-glass fields (PHYSICS §12): the superconducting T_c, the dimensionless
+    TLS–conduction-electron coupling K_e (rate channel ``electron``) and the electron density
+    of states at the Fermi level ν(μ) per unit energy per m³, both spins (GGP eq. 7.3).
     """
 
     name: str = param("custom", doc="preset name, or 'custom'")
@@ -68,6 +72,13 @@ class Material:
                                      doc="GGP ψ1 (eq. 5.2): TLSs per m³ per unit η per unit t")
     soft_chi: float | None = param(None, unit="", ge=0, doc="χ of GGP eq. 3.2 (origin shift δ)")
     soft_c: float | None = param(None, unit="", doc="c of GGP eq. 3.7 (dilatation): D = W (c/η_L) D_over_c")
+    # Metallic glasses (GGP §7; rate channel ``electron``, measurement ``electronic_expansion``):
+    Tc_K: float | None = param(None, unit="K", gt=0, le=100,
+                               doc="superconducting T_c (BCS gap, tlsmc.rates.bcs); unset: normal metal")
+    electron_coupling: float | None = param(None, unit="", gt=0, le=1,
+                                            doc="K_e of K = (π/2)K_e(Δ0/E)²(E/ħ)coth(E/2T) (rates.electron)")
+    nu_F_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0,
+                                        doc="ν(μ): electron DOS at the Fermi level, both spins (GGP eq. 7.3)")
     sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")
 
     def validate(self, prefix: str) -> None:

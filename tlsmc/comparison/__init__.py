@@ -22,7 +22,7 @@ from ..analytic.quadrature.expansion import soft_nodes
 from ..config import registry_name
 from ..measurements import MEASUREMENTS
 from ..population import POPULATION_MODELS
-from . import acoustics, expansion, soft, tunneling
+from . import acoustics, expansion, metals, soft, tunneling
 from .common import COLUMNS, KEYS, NoCounterpart, merge_with_mc, points
 
 __all__ = ["COMPARISONS", "CONTEXTS", "Comparison", "RowBuilder", "comparison_table",
@@ -76,6 +76,8 @@ COMPARISONS: dict[tuple[str, str], Comparison] = {
     ("soft", "heat_release"): Comparison("soft", soft.heat_release_rows),
     ("soft", "temperature_history"): Comparison("soft", soft.history_rows),
     ("soft", "thermal_expansion"): Comparison("soft", expansion.soft_rows, expansion.SOFT_NOTE),
+    ("tunneling", "electronic_expansion"): Comparison("stm", metals.tunneling_rows),
+    ("soft", "electronic_expansion"): Comparison("soft", metals.soft_rows),
 }
 
 

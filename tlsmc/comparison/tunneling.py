@@ -9,7 +9,8 @@ for ``C_tf`` when the only channel is a TF one and the J0 density is uniform on 
 approximation (TF eqs. 16–17, 1 − e^{−Kt} → θ(Kt − 1)) applied to the same model (C and
 C_tf rows in TF's regime Δ0 << Δ; NaN elsewhere).
 
-Available for any sum of the channels one_phonon, tf_nondiagonal and tf_multiphonon; with
+Available for any sum of the channels one_phonon, tf_nondiagonal, tf_multiphonon and electron
+(:mod:`tlsmc.analytic.quadrature.metals`); with
 another channel :func:`quadrature_model` raises :class:`~.common.NoCounterpart`.
 """
 from __future__ import annotations
@@ -18,8 +19,10 @@ import numpy as np
 
 from ..analytic.closed_forms import stm as stm_closed
 from ..analytic.closed_forms import tf1982
+from ..analytic.quadrature import metals as metals_quad
 from ..analytic.quadrature import stm
 from ..measurements import HeatCapacity, HeatRelease
+from ..rates.electron import Electron
 from ..rates.one_phonon import OnePhonon
 from ..rates.tf import TFMultiphonon, TFNondiagonal, tf_parameters
 from ..units import HBAR, K_B, per_joule_to_per_kelvin
@@ -51,8 +54,13 @@ def _tf_multiphonon_rate(channel, material):
     return tf1982.tls_rate(tf_parameters(material, _BY), "multiphonon")
 
 
+def _electron_rate(channel, material):
+    K_e, Tc = material.need("electron_coupling", _BY), material.Tc_K
+    return lambda E, delta, delta0, T: metals_quad.electron_rate(E, delta0, T, K_e, Tc)
+
+
 _QUADRATURE_RATES = {OnePhonon: _one_phonon_rate, TFNondiagonal: _tf_nondiagonal_rate,
-                     TFMultiphonon: _tf_multiphonon_rate}
+                     TFMultiphonon: _tf_multiphonon_rate, Electron: _electron_rate}
 """Channel type -> builder of its rate K(E, Δ, Δ0, T) for the quadrature (independent code)."""
 
 

@@ -4,7 +4,8 @@ Receives a spectrum (:mod:`tlsmc.spectrum`), the material, the scenario's channe
 temperature; returns a :class:`RateSet`.  Channel physics lives here: one-phonon
 (:mod:`.one_phonon`), TF's vibration-assisted tunneling (:mod:`.tf`, with the vibrational
 enhancement in :mod:`.vibrations` and the exact Debye multiphonon table in
-:mod:`.multiphonon`), over-barrier activation (:mod:`.activated`); :mod:`.reference` holds
+:mod:`.multiphonon`), over-barrier activation (:mod:`.activated`), conduction electrons in
+metals, normal or superconducting (:mod:`.electron`, BCS gap in :mod:`.bcs`); :mod:`.reference` holds
 the reference relaxation times τ_min that closed forms use.
 
 Channels add.  Each channel computes the *total* rate K = K↑ + K↓; the split
@@ -26,6 +27,7 @@ from scipy.special import expit, log_expit
 
 from ..materials import Material
 from .activated import Activated
+from .electron import Electron
 from .one_phonon import OnePhonon, one_phonon_coefficient
 from .tf import TFMultiphonon, TFNondiagonal, tf_parameters
 
@@ -53,6 +55,7 @@ RATE_CHANNELS: dict[str, type[RateChannel]] = {
     "tf_nondiagonal": TFNondiagonal,
     "tf_multiphonon": TFMultiphonon,
     "activated": Activated,
+    "electron": Electron,
 }
 
 
