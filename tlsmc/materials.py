@@ -68,6 +68,12 @@ class Material:
                                      doc="GGP ψ1 (eq. 5.2): TLSs per m³ per unit η per unit t")
     soft_chi: float | None = param(None, unit="", ge=0, doc="χ of GGP eq. 3.2 (origin shift δ)")
     soft_c: float | None = param(None, unit="", doc="c of GGP eq. 3.7 (dilatation): D = W (c/η_L) D_over_c")
+    # Dielectric response (measurement "dielectric", PHYSICS §10): p·F replaces γε,
+    # ε0εr replaces ρv², ⟨cos²θ⟩ = 1/3.  p = ½ ∂Δ/∂F along the dipole (H ∋ p·F σz).
+    dipole_debye: float | None = param(None, unit="D", gt=0, le=100,
+                                       doc="TLS dipole p (H ∋ p F cosθ σz), debye")
+    eps_r: float | None = param(None, unit="", ge=1, le=1e4, doc="host relative permittivity εr")
+    T2_s: float | None = param(None, unit="s", gt=0, le=1e3, doc="TLS dephasing time T2")
     sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")
 
     def validate(self, prefix: str) -> None:

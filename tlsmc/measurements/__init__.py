@@ -21,6 +21,7 @@ import numpy as np
 
 from .common import UNITS, TimeGrid, standard_error
 from .acoustic import Acoustic
+from .dielectric import Dielectric
 from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
@@ -60,4 +61,5 @@ MEASUREMENTS: dict[str, type[Measurement]] = {
     "heat_pulse": HeatPulse,
     "thermal_expansion": ThermalExpansion,
     "acoustic": Acoustic,
+    "dielectric": Dielectric,
 }
