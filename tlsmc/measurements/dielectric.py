@@ -83,7 +83,8 @@ def orientation_factor(a) -> np.ndarray:
     with np.errstate(invalid="ignore", over="ignore"):
         exact = 3.0 * (np.sqrt(1.0 + big) / (2.0 * big) - np.arcsinh(r) / (2.0 * big * r))
     exact = np.where(np.isinf(a), 0.0, exact)
-    series = 1.0 - 0.3 * a + (9.0 / 56.0) * a * a - (5.0 / 48.0) * a**3
+    x = np.where(small, a, 0.0)
+    series = 1.0 - 0.3 * x + (9.0 / 56.0) * x * x - (5.0 / 48.0) * x**3
     return np.where(small, series, exact)
 
 
