@@ -79,6 +79,12 @@ class Material:
                                             doc="K_e of K = (π/2)K_e(Δ0/E)²(E/ħ)coth(E/2T) (rates.electron)")
     nu_F_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0,
                                         doc="ν(μ): electron DOS at the Fermi level, both spins (GGP eq. 7.3)")
+    # Dielectric response (measurement "dielectric", PHYSICS §10): p·F replaces γε,
+    # ε0εr replaces ρv², ⟨cos²θ⟩ = 1/3.  p = ½ ∂Δ/∂F along the dipole (H ∋ p·F σz).
+    dipole_debye: float | None = param(None, unit="D", gt=0, le=100,
+                                       doc="TLS dipole p (H ∋ p F cosθ σz), debye")
+    eps_r: float | None = param(None, unit="", ge=1, le=1e4, doc="host relative permittivity εr")
+    T2_s: float | None = param(None, unit="s", gt=0, le=1e3, doc="TLS dephasing time T2")
     sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")
 
     def validate(self, prefix: str) -> None:

@@ -24,6 +24,7 @@ EULER_GAMMA: float = 0.57721566490153286
 """Euler–Mascheroni constant (pure number)."""
 PI: float = math.pi
 EPS0: float = 8.8541878128e-12   # vacuum permittivity, F m^-1 (CODATA 2018)
+DEBYE: float = 3.33564095198152e-30   # debye, C m (1e-21/c)
 
 
 def kelvin_to_joule(energy_K):

@@ -22,6 +22,7 @@ import numpy as np
 from .common import UNITS, TimeGrid, standard_error
 from .acoustic import Acoustic
 from .electronic import ElectronicExpansion
+from .dielectric import Dielectric
 from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
@@ -62,4 +63,5 @@ MEASUREMENTS: dict[str, type[Measurement]] = {
     "thermal_expansion": ThermalExpansion,
     "acoustic": Acoustic,
     "electronic_expansion": ElectronicExpansion,
+    "dielectric": Dielectric,
 }
