@@ -13,7 +13,7 @@ import math
 from ..analytic.closed_forms import acoustics as acf
 from ..analytic.closed_forms import dielectric as cf
 from ..analytic.quadrature.dielectric import dielectric_exact
-from .acoustics import acoustic_quadrature
+from .acoustics import NUMERICAL_RTOL, acoustic_quadrature
 from .common import points
 
 __all__ = ["dielectric_rows", "NOTE"]
@@ -64,5 +64,6 @@ def dielectric_rows(measurement, context, scenario) -> list[dict]:
                            ("deps_over_eps", "total", 0.0): math.nan})
             for (obs, part, F), value in ex.items():
                 rows += points(obs, T, [math.inf], value, closed[(obs, part, F)],
-                               f_Hz=float(f), field_V_m=float(F), part=part)
+                               rtol=NUMERICAL_RTOL, f_Hz=float(f), field_V_m=float(F),
+                               part=part)
     return rows

@@ -26,7 +26,7 @@ __all__ = ["strength", "tan_delta0", "resonant_tan_delta", "critical_field",
            "textbook_tan_delta", "orientation_g", "ensemble_tan_delta", "plateau_tan_delta",
            "low_T_tan_delta", "digamma_deps"]
 
-_HBAR, _EPS0, _DEBYE = 1.054571817e-34, 8.8541878128e-12, 3.33564095198152e-30
+from ...units import DEBYE as _DEBYE, EPS0 as _EPS0, HBAR as _HBAR
 
 
 def strength(P_bar: float, dipole_debye: float, eps_r: float) -> float:

@@ -28,7 +28,7 @@ from scipy import integrate
 
 __all__ = ["AcousticQuad", "acoustic_exact"]
 
-_KB, _HBAR, _EV = 1.380649e-23, 1.054571817e-34, 1.602176634e-19   # own constants (CODATA)
+from ...units import EV as _EV, HBAR as _HBAR, K_B as _KB
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
 
 

@@ -24,7 +24,7 @@ from .acoustics import AcousticQuad, _gauss
 
 __all__ = ["saturated_ntilde", "dielectric_exact"]
 
-_KB, _HBAR = 1.380649e-23, 1.054571817e-34
+from ...units import HBAR as _HBAR, K_B as _KB
 _EPS0, _DEBYE = 8.8541878128e-12, 3.33564095198152e-30
 _C_EDGES = np.concatenate(([0.0], np.geomspace(1e-6, 1.0, 13)))
 
