@@ -79,7 +79,7 @@ class Material:
         """Value of ``field``; ConfigError naming it if the material lacks it."""
         value = getattr(self, field)
         if value is None:
-            raise ConfigError(f"material.{field} is required by {by} "
+            raise ConfigError(f"scenario.material.{field} is required by {by} "
                               f"(set it in [material] or use a preset that has it)")
         return value
 

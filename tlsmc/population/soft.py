@@ -398,7 +398,7 @@ class SoftPotentialModel:
         W = material.need("W_K", "the soft-potential population")
         eps = self.E_max_K / W
         if eps > 2.0:
-            raise ConfigError(f"population.E_max_K must be <= 2 W = {2 * W:g} K for the soft "
+            raise ConfigError(f"scenario.population.E_max_K must be <= 2 W = {2 * W:g} K for the soft "
                               f"model (got {self.E_max_K:g})")
         return eps
 
