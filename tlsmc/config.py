@@ -160,7 +160,13 @@ def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
         if meta.get("registry"):
             return tuple(from_registry(meta["registry"], meta["registry_key"], v, f"{name}[{i}]")
                          for i, v in enumerate(items))
-        return tuple(_convert(v, item_tp, meta, f"{name}[{i}]") for i, v in enumerate(items))
+        out = tuple(_convert(v, item_tp, meta, f"{name}[{i}]") for i, v in enumerate(items))
+        if item_tp is str and meta.get("choices"):
+            for i, v in enumerate(out):
+                if v in out[:i]:
+                    raise ConfigError(f"{name}[{i}] repeats {v!r} (each of "
+                                      f"{', '.join(meta['choices'])} at most once)")
+        return out
     if tp is float:
         if _is_bool(value) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise ConfigError(f"{name} must be a number, {_range_text(meta)} "

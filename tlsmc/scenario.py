@@ -105,6 +105,10 @@ def parse_scenario(table: dict[str, Any]) -> Scenario:
         check = getattr(part, "check_material", None)   # parts that need material fields
         if check is not None:
             check(scenario.material)
+    if scenario.comparison.analytic:                    # the quadrature of the same model
+        check = getattr(scenario.population, "check_quadrature", None)
+        if check is not None:
+            check(scenario.material)
     for i, m in enumerate(scenario.measurement):
         check = getattr(m, "check_scenario", None)      # checks that need the whole scenario
         if check is not None:

@@ -44,7 +44,7 @@ from ..seeding import SEED_BLOCK
 from ..population.soft import SoftPotentialModel
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B, ev_to_kelvin
-from .common import UNITS, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import TIME_RANGE_S, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
 
 __all__ = ["ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K", "bulk_modulus",
            "antithetic_unit"]
@@ -100,12 +100,15 @@ class ThermalExpansion:
     Output times: the ``times`` grid plus ``extra_times_s`` (e.g. 60 s and 86400 s).
     """
 
-    temperatures_K: tuple[float, ...] = param(unit="K")
+    temperatures_K: tuple[float, ...] = param(unit="K", doc="temperatures T before the step, "
+                                              "distinct, each 1e-4..1e4 K")
     times: TimeGrid = param()
-    extra_times_s: tuple[float, ...] = param((), unit="s", doc="more output times")
-    step_fraction: float = param(0.01, gt=0, le=0.5, doc="δT / T of the finite step (strain)")
+    extra_times_s: tuple[float, ...] = param((), unit="s", gt=0, range=TIME_RANGE_S,
+                                             doc="more output times, each 1e-15..1e12 s")
+    step_fraction: float = param(0.01, gt=0, le=0.5, range=(1e-6, 0.5),
+                                 doc="δT / T of the finite step (strain); 1e-6..0.5")
     observables: tuple[str, ...] = param(_OBSERVABLES, choices=_OBSERVABLES)
-    gamma_eV: float | None = param(None, unit="eV", gt=0,
+    gamma_eV: float | None = param(None, unit="eV", gt=0, range=(1e-3, 1e2),
                                    doc="|γ| of the tunneling model (default material.gamma_l_eV)")
 
     def validate(self, prefix: str) -> None:

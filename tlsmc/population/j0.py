@@ -27,8 +27,8 @@ __all__ = ["UniformJ0", "StructuralJ0", "J0_DISTRIBUTIONS"]
 class UniformJ0:
     """Uniform J0 on [J_min, J_max] with the STM density P̄/2 per unit J0."""
 
-    J_min: float = param(unit="", ge=0, doc="lower end of J0")
-    J_max: float = param(unit="", gt=0, le=1400, doc="upper end of J0")
+    J_min: float = param(unit="", ge=0, range=(0.0, 500.0), doc="lower end of J0; 0..500: Δ0 ∝ e^{-J0/2} and rates ∝ e^{-J0} stay > 1e-218 (no underflow to 0)")
+    J_max: float = param(unit="", gt=0, range=(0.0, 500.0), doc="upper end of J0; 0..500")
 
     def validate(self, prefix: str) -> None:
         require(self.J_min < self.J_max,
@@ -67,11 +67,15 @@ class StructuralJ0:
     width w = ``peak_width``.
     """
 
-    J_str: float = param(unit="", ge=0, doc="structural lower limit of J0")
-    J_max: float = param(unit="", gt=0, le=1400, doc="upper end of J0")
+    J_str: float = param(unit="", ge=0, range=(0.0, 500.0),
+                         doc="structural lower limit of J0; 0..500: Δ0 ∝ e^{-J0/2} and rates ∝ e^{-J0} stay > 1e-218 (no underflow to 0)")
+    J_max: float = param(unit="", gt=0, range=(0.0, 500.0), doc="upper end of J0; 0..500")
     shape: str = param("sharp", choices=("sharp", "peaked"))
-    peak_amplitude: float = param(0.0, ge=0, doc="peak height relative to P̄/2")
-    peak_width: float = param(1.0, gt=0, doc="peak width in J0")
+    peak_amplitude: float = param(0.0, ge=0, range=(0.0, 1e4),
+                                  doc="peak height relative to P̄/2; 0..1e4")
+    peak_width: float = param(1.0, gt=0, range=(0.05, 100.0),
+                              doc="peak width in J0; 0.05..100 (narrower peaks are not resolved "
+                                  "by the quadrature of the same model)")
 
     def validate(self, prefix: str) -> None:
         require(self.J_str < self.J_max,
