@@ -74,11 +74,11 @@ class Material:
     omega_E_K: float | None = param(None, unit="K", gt=0, range=(1.0, 1e4),
                                     doc="Einstein energy ħΩ/k_B (TF eq. 7); 1..1e4 K")
     # TF's reference TLS population (a scenario's [population] sets the model's cut-offs):
-    J0_str: float | None = param(None, unit="", ge=0, range=(0.0, 500.0),
-                                 doc="structural lower limit of J0 (TF §3-4); 0..500 like "
+    J0_str: float | None = param(None, unit="", ge=0, range=(0.0, 200.0),
+                                 doc="structural lower limit of J0 (TF §3-4); 0..200 like "
                                      "population.J0")
-    J0_max: float | None = param(None, unit="", gt=0, range=(0.0, 500.0),
-                                 doc="upper end of J0; <= 500 (e^-J0 > 1e-218: rates do not underflow)")
+    J0_max: float | None = param(None, unit="", gt=0, range=(0.0, 200.0),
+                                 doc="upper end of J0; 0..200 (population.J0: no underflow)")
     delta_E0_K: float | None = param(None, unit="K", gt=0, range=(1e-6, 1e4),
                                      doc="ΔE0: n(ΔE) constant below it (TF eq. 8); 1e-6..1e4 K")
     # Soft-potential (KKI) model, GGP 1985 (population model "soft"; PHYSICS §1b, §3):
