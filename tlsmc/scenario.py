@@ -109,11 +109,45 @@ def parse_scenario(table: dict[str, Any]) -> Scenario:
         check = getattr(scenario.population, "check_quadrature", None)
         if check is not None:
             check(scenario.material)
+    _check_channel_temperatures(scenario)
     for i, m in enumerate(scenario.measurement):
         check = getattr(m, "check_scenario", None)      # checks that need the whole scenario
         if check is not None:
             check(scenario, f"scenario.measurement[{i}]")
     return scenario
+
+
+def _temperatures(node: Any, name: str):
+    """(dotted name, value) of every temperature (keys T*_K, temperatures_K, K-valued protocol
+    values) in a measurement table; a finite step T -> T(1 + step_fraction) counts too."""
+    if isinstance(node, dict):
+        step = float(node.get("step_fraction", 0.0) or 0.0)
+        for key, value in node.items():
+            is_T = key.startswith("T") and key.endswith("_K") or key == "temperatures_K"
+            if is_T:
+                for j, v in enumerate(value if isinstance(value, list) else [value]):
+                    if isinstance(v, (int, float)):
+                        yield (f"{name}.{key}" + (f"[{j}]" if isinstance(value, list) else ""),
+                               v * (1.0 + step))
+            elif key == "protocol" and isinstance(value, dict):
+                for k in ("initial", "final", "peak", "base", "value", "values"):
+                    vals = value.get(k)
+                    for j, v in enumerate(vals if isinstance(vals, list) else [vals]):
+                        if isinstance(v, (int, float)):
+                            yield f"{name}.protocol.{k}", v
+
+
+def _check_channel_temperatures(scenario: Scenario) -> None:
+    """Measurement temperatures must lie below a channel's ``T_max_K`` (tabulated channels)."""
+    for k, channel in enumerate(scenario.rates):
+        T_max = getattr(type(channel), "T_max_K", None)
+        if T_max is None:
+            continue
+        for i, m in enumerate(scenario.measurement):
+            for name, T in _temperatures(to_table(m), f"scenario.measurement[{i}]"):
+                require(T <= T_max, f"{name} must be <= {T_max:g} K with rate channel "
+                                    f"{registry_name(RATE_CHANNELS, channel)!r} (scenario.rates"
+                                    f"[{k}], tabulated up to {T_max:g} K; got {T:g} K incl. the step)")
 
 
 def validate_scenario(scenario: Any) -> Scenario:

@@ -88,6 +88,9 @@ class TFMultiphonon:
 
     populations: ClassVar[tuple[str, ...]] = ("tunneling",)
     """TF's channels need the J0 of a tunneling population (a soft one has none: K would be 0)."""
+    T_max_K: ClassVar[float] = 300.0
+    """Top of the default multiphonon table: measurement temperatures above it are rejected at
+    load time (a heat pulse's own T(t) can still exceed it while running)."""
 
     def check_material(self, material: Material) -> None:
         """ConfigError naming the first material field this channel needs and lacks."""
