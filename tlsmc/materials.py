@@ -38,6 +38,10 @@ class Material:
     unit t, so ψ η_L^{3/2} per unit η̃ t̃), χ and the dilatation c.  The one-phonon coupling
     of a soft TLS is M_α = γ_α M_over_c with γ_α = W c_α/η_L (PHYSICS §3), so a soft preset
     sets gamma_l_eV, gamma_t_eV to W c_l/η_L, W c_t/η_L (tlsmc.spectrum, soft spectra).
+
+    Every numeric field has a physical range (``param(range=...)``, stated in its doc): wide
+    enough for any glass, narrow enough that no accepted value overflows, underflows to 0 or
+    gives NaN downstream (tests/test_validation_edges.py runs the corners).
     """
 
     name: str = param("custom", doc="preset name, or 'custom'")

@@ -50,6 +50,7 @@ __all__ = ["ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K", "bulk
            "antithetic_unit"]
 
 _OBSERVABLES = ("strain", "alpha", "Gamma", "alpha_eq", "Gamma_eq")
+# alpha, alpha_eq: the volumetric coefficient α_V = ∂ε/∂T (linear: α_V/3)
 EXPANSION_UNITS = {"strain": "1", "alpha": "K^-1", "Gamma": "1", "alpha_eq": "K^-1",
                    "Gamma_eq": "1"}
 UNITS.update(EXPANSION_UNITS)
@@ -93,7 +94,8 @@ class ThermalExpansion:
     """Strain, thermal expansion and Grüneisen parameter after a heating step (module doc).
 
     * ``strain``: ε(t) after the finite step δT = step_fraction·T (rows carry ``step_K``);
-    * ``alpha``: α(T,t), the δT -> 0 limit, K^-1;
+    * ``alpha``: α(T,t), the δT -> 0 limit, K^-1: the *volumetric* coefficient α_V = ∂ε/∂T
+      (ε = δV/V); dilatometry reports the linear α_L = α_V/3;
     * ``Gamma``: Γ(T,t) = B α(T,t)/C(T,t) with C the small-step heat capacity at (T, t);
     * ``alpha_eq``, ``Gamma_eq``: t -> ∞, GGP eq. 1.5 over the population (t_s = inf).
 
