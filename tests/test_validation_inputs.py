@@ -45,6 +45,12 @@ def _table(kind: str) -> dict:
         t["material"] = {"preset": "soft_glass"}
         t["population"] = {"model": "soft", "E_max_K": 25.0, "depth_max": 20.0,
                            "energy_knee_K": 5e-3}
+    elif kind == "soft_chi4":      # the quadrature of the same model is on
+        t = _table("soft")
+        t["material"]["soft_chi"] = 4.0
+        t["population"]["ratio_cut"] = 4.0
+        t["population"]["E_max_K"] = 15.0
+        t["comparison"]["analytic"] = True
     elif kind == "tf":
         t["material"] = {"preset": "tf1982"}
         t["population"]["J0"] = {"distribution": "structural", "J_str": 50.0, "J_max": 70.0}
@@ -141,6 +147,9 @@ BAD = [
     ("pulse", M0 + ("thermal", "G0_W_m3_K"), 1e30, "scenario.measurement[0].thermal.G0_W_m3_K must be > 0"),
     ("pulse", M0 + ("thermal", "addenda_C0_J_m3_K"), 1e20, "scenario.measurement[0].thermal.addenda_C0_J_m3_K must be >= 0"),
     ("pulse", M0 + ("batches",), 1, "scenario.measurement[0].batches must be >= 2"),
+    ("pulse", M0 + ("batches",), 64, "scenario.measurement[0].batches: scenario.run.n_tls / ceil(batches / batch_fraction) must be >= 1024"),
+    ("pulse", M0 + ("rtol",), 1e-12, "scenario.measurement[0].rtol must be > 0 and <= 0.05, within [1e-08, 0.05]"),
+    ("soft_chi4", ("population", "E_max_K"), 27.0, "scenario.population.E_max_K = 27 K is too large for the quadrature"),
     # soft population
     ("soft", ("population", "E_max_K"), 1e5, "scenario.population.E_max_K must be > 0 K, within"),
     ("soft", ("population", "E_max_K"), 100.0, "scenario.population.E_max_K must be <= 2 W"),
@@ -286,3 +295,10 @@ def test_round_trip_of_empty_and_none_fields(base_table):
     assert sc.measurement[0].extra_times_s == () and sc.measurement[1].protocol.initial is None
     assert tlsmc.parse_scenario(sc.to_table()) == sc
     assert sc.with_run(n_tls=65536, seed=1).measurement == sc.measurement
+
+
+@pytest.mark.parametrize("family", ["base", "release", "history", "flat_history", "expansion",
+                                    "pulse", "soft", "soft_chi4", "tf"])
+def test_family_tables_are_valid(family):
+    """The unedited tables load, so each bad case fails for its own edit only."""
+    assert tlsmc.parse_scenario(_table(family)).run.n_tls == BASE["run"]["n_tls"]

@@ -80,7 +80,7 @@ class HeatPulse:
     without_tls: bool = param(True, doc="also report the lumped model without TLSs")
     batches: int = param(8, ge=2, le=256, doc="sub-populations run for the standard errors")
     batch_fraction: float = param(0.25, gt=0, le=1, doc="fraction of the samples they use")
-    rtol: float = param(1e-3, gt=0, le=0.05,
+    rtol: float = param(1e-3, gt=0, le=0.05, range=(1e-8, 0.05),
                         doc="step-size control: local error / excursion |T − T_b|")
     observables: tuple[str, ...] = param(("T_sample", "U", "U_ph", "C_app", "Qdot"),
                                          choices=HEAT_PULSE_OBSERVABLES)
@@ -102,6 +102,13 @@ class HeatPulse:
     def parts(self) -> int:
         """M: the samples are split into M parts, ``batches`` of which are run."""
         return math.ceil(self.batches / self.batch_fraction - 1e-9)
+
+    def check_scenario(self, scenario, prefix: str) -> None:
+        """At load time: enough samples per part for the batch-means standard errors."""
+        require(scenario.run.n_tls // self.parts >= 1024,
+                f"{prefix}.batches: scenario.run.n_tls / ceil(batches / batch_fraction) must be "
+                f">= 1024 (got {scenario.run.n_tls} / {self.parts}); lower batches, raise "
+                f"batch_fraction or run.n_tls")
 
     def start(self, n_total: int, scenario=None) -> "_HeatPulseAcc":
         if scenario is None:
