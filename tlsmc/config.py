@@ -6,7 +6,12 @@ allowed range in ``dataclasses.field(metadata=...)`` (see :func:`param`).
 value with a :class:`ConfigError` whose one-line message names the dotted field
 and the allowed range, e.g. ``population.J_min must be < population.J_max (got
 60 >= 40)``.  Unknown keys, missing fields, wrong types and non-finite numbers
-are all rejected here, so the physics code never sees them.
+are all rejected here, so the physics code never sees them.  Numbers also have a
+physical range (``param(range=(lo, hi))``) chosen so that nothing accepted overflows,
+underflows to zero or turns into NaN downstream; NumPy scalars are accepted where Python
+numbers are (bools are not integers).  :func:`to_table` is the exact inverse, so a
+dataclass tree built or changed in code is re-checked by ``from_table(cls, to_table(obj))``
+(:func:`tlsmc.scenario.validate_scenario`).
 """
 from __future__ import annotations
 
@@ -18,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ConfigError", "param", "from_table", "from_registry", "to_table", "require",
-           "check_value"]
+__all__ = ["ConfigError", "param", "from_table", "from_registry", "to_table", "require"]
 
 
 class ConfigError(ValueError):
@@ -98,13 +102,6 @@ def _check_number(value: float, meta: dict, name: str) -> None:
                and not meta["range"][0] <= value <= meta["range"][1]))
     if bad:
         raise ConfigError(f"{name} must be {_range_text(meta)} (got {value:g})")
-
-
-def check_value(value: float, name: str, unit: str = "", **bounds: Any) -> None:
-    """ConfigError unless ``value`` is finite and within ``bounds`` (the :func:`param` keywords
-    ``gt``, ``ge``, ``lt``, ``le``, ``range``); for values checked outside :func:`from_table`."""
-    meta = {"unit": unit, **bounds}
-    _check_number(float(value), meta, name)
 
 
 def _type_name(tp: Any) -> str:
