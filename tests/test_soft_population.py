@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 
 import numpy as np
@@ -213,10 +214,14 @@ def test_activated_channel_detailed_balance_and_form(small_run):
 
 
 def test_activated_needs_a_soft_population(base_table):
-    base_table["rates"] = [{"kind": "activated"}]
+    # rejected at load time now (issue 11 item 4); a scenario changed in code is checked by run()
     sc = tlsmc.parse_scenario(base_table)
+    sc = dataclasses.replace(sc, rates=(Activated(),))
     with pytest.raises(ConfigError, match="activated"):
         tlsmc.run(sc)
+    base_table["rates"] = [{"kind": "activated"}]
+    with pytest.raises(ConfigError, match="activated"):
+        tlsmc.parse_scenario(base_table)
 
 
 def test_run_end_to_end():

@@ -22,8 +22,9 @@ _os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from .config import ConfigError
 from .results import Results
-from .scenario import Scenario, load_scenario, parse_scenario
+from .scenario import Scenario, load_scenario, parse_scenario, validate_scenario
 from .runner import run
 
 __all__ = ["__version__", "ConfigError", "Results", "Scenario", "load_scenario", "parse_scenario",
+           "validate_scenario",
            "run"]

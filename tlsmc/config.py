@@ -6,7 +6,12 @@ allowed range in ``dataclasses.field(metadata=...)`` (see :func:`param`).
 value with a :class:`ConfigError` whose one-line message names the dotted field
 and the allowed range, e.g. ``population.J_min must be < population.J_max (got
 60 >= 40)``.  Unknown keys, missing fields, wrong types and non-finite numbers
-are all rejected here, so the physics code never sees them.
+are all rejected here, so the physics code never sees them.  Numbers also have a
+physical range (``param(range=(lo, hi))``) chosen so that nothing accepted overflows,
+underflows to zero or turns into NaN downstream; NumPy scalars are accepted where Python
+numbers are (bools are not integers).  :func:`to_table` is the exact inverse, so a
+dataclass tree built or changed in code is re-checked by ``from_table(cls, to_table(obj))``
+(:func:`tlsmc.scenario.validate_scenario`).
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ import math
 import types
 import typing
 from typing import Any
+
+import numpy as np
 
 __all__ = ["ConfigError", "param", "from_table", "from_registry", "to_table", "require"]
 
@@ -38,6 +45,8 @@ def param(
     registry: dict[str, type] | None = None,
     registry_key: str = "kind",
     loader: typing.Callable[[Any, str], Any] | None = None,
+    range: tuple[float, float] | None = None,
+    allow_empty: bool | None = None,
     doc: str = "",
 ):
     """A dataclass field with its unit and allowed range (checked by :func:`from_table`).
@@ -45,10 +54,18 @@ def param(
     ``registry`` makes the field a table whose ``registry_key`` entry names the
     dataclass (from the registry) that the rest of the table builds; ``loader``
     is a function ``(value, dotted_name) -> object`` that builds the field.
+    ``range = (lo, hi)`` is the physically meaningful, numerically safe interval
+    lo <= value <= hi (in ``unit``) on top of the sign bounds ``gt``/``ge``/``lt``/``le``;
+    the field's doc says why.  ``allow_empty`` lets a list field be empty (default: only when its default is
+    ``()``, so that a default survives the :func:`to_table` round trip).  The range
+    (``gt``/``ge``/``lt``/``le``) applies to every item of a list field.
     """
+    if allow_empty is None:
+        allow_empty = isinstance(default, tuple) and len(default) == 0
     meta = {"unit": unit, "gt": gt, "ge": ge, "lt": lt, "le": le,
             "choices": tuple(choices) if choices is not None else None, "doc": doc,
-            "registry": registry, "registry_key": registry_key, "loader": loader}
+            "registry": registry, "registry_key": registry_key, "loader": loader,
+            "allow_empty": allow_empty, "range": tuple(range) if range is not None else None}
     if isinstance(default, (list, dict)):
         raise TypeError("mutable defaults are not allowed; use a tuple")
     return dataclasses.field(default=default, metadata=meta)
@@ -61,12 +78,17 @@ def require(condition: bool, message: str) -> None:
 
 
 def _range_text(meta: dict) -> str:
+    """``> 0 K, within [0.0001, 10000] K``: the sign bounds, then the physical range."""
     parts = []
     for key, sym in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
         if meta.get(key) is not None:
             parts.append(f"{sym} {meta[key]:g}")
     unit = f" {meta['unit']}" if meta.get("unit") else ""
-    return (" and ".join(parts) + unit) if parts else "finite" + unit
+    text = (" and ".join(parts) + unit) if parts else ""
+    if meta.get("range") is not None:
+        lo, hi = meta["range"]
+        text += (", " if text else "") + f"within [{lo:g}, {hi:g}]{unit}"
+    return text or "finite" + unit
 
 
 def _check_number(value: float, meta: dict, name: str) -> None:
@@ -75,7 +97,9 @@ def _check_number(value: float, meta: dict, name: str) -> None:
     bad = ((meta.get("gt") is not None and not value > meta["gt"])
            or (meta.get("ge") is not None and not value >= meta["ge"])
            or (meta.get("lt") is not None and not value < meta["lt"])
-           or (meta.get("le") is not None and not value <= meta["le"]))
+           or (meta.get("le") is not None and not value <= meta["le"])
+           or (meta.get("range") is not None
+               and not meta["range"][0] <= value <= meta["range"][1]))
     if bad:
         raise ConfigError(f"{name} must be {_range_text(meta)} (got {value:g})")
 
@@ -94,6 +118,10 @@ def from_registry(registry: dict[str, type], key: str, table: Any, name: str):
         raise ConfigError(f"{name}.{key} must be one of {', '.join(sorted(registry))} "
                           f"(got {choice!r})")
     return from_table(registry[choice], table, name)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, (bool, np.bool_))
 
 
 def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
@@ -115,36 +143,50 @@ def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
         return from_table(tp, value, name)
     if origin is tuple:
         (item_tp, *_rest) = typing.get_args(tp)
-        if isinstance(value, (list, tuple)):
+        if isinstance(value, np.ndarray) and value.ndim == 1:
+            items = value.tolist()
+        elif isinstance(value, (list, tuple)):
             items = value
         elif item_tp is str and isinstance(value, str):
             items = [value]
         else:
             raise ConfigError(f"{name} must be a list of {_type_name(item_tp)} "
                               f"(got {type(value).__name__})")
-        if len(items) == 0:
+        if len(items) == 0 and not meta.get("allow_empty"):
             raise ConfigError(f"{name} must not be empty")
         if meta.get("registry"):
             return tuple(from_registry(meta["registry"], meta["registry_key"], v, f"{name}[{i}]")
                          for i, v in enumerate(items))
-        return tuple(_convert(v, item_tp, meta, f"{name}[{i}]") for i, v in enumerate(items))
+        out = tuple(_convert(v, item_tp, meta, f"{name}[{i}]") for i, v in enumerate(items))
+        if item_tp is str and meta.get("choices"):
+            for i, v in enumerate(out):
+                if v in out[:i]:
+                    raise ConfigError(f"{name}[{i}] repeats {v!r} (each of "
+                                      f"{', '.join(meta['choices'])} at most once)")
+        return out
     if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if _is_bool(value) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise ConfigError(f"{name} must be a number, {_range_text(meta)} "
                               f"(got {type(value).__name__} {value!r})")
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:
+            value = math.copysign(math.inf, value)
         _check_number(value, meta, name)
         return value
     if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if _is_bool(value) or not isinstance(value, (int, np.integer)):
             raise ConfigError(f"{name} must be an integer, {_range_text(meta)} "
                               f"(got {type(value).__name__} {value!r})")
+        value = int(value)
+        if abs(value) > 2**64:
+            raise ConfigError(f"{name} must be {_range_text(meta)} (got {value})")
         _check_number(value, meta, name)
         return value
     if tp is bool:
-        if not isinstance(value, bool):
+        if not _is_bool(value):
             raise ConfigError(f"{name} must be true or false (got {value!r})")
-        return value
+        return bool(value)
     if tp is str:
         if not isinstance(value, str):
             raise ConfigError(f"{name} must be a string (got {type(value).__name__} {value!r})")
@@ -192,24 +234,44 @@ def registry_name(registry: dict[str, type], obj: Any) -> str:
     raise KeyError(type(obj).__name__)
 
 
-def to_table(obj: Any) -> Any:
+def to_table(obj: Any, prefix: str = "scenario") -> Any:
     """Inverse of :func:`from_table`: a JSON/TOML-ready plain structure.
 
-    Registry fields come back with their ``registry_key`` entry.
+    Registry fields come back with their ``registry_key`` entry; tuples and 1-D
+    arrays become lists, NumPy scalars Python scalars (so the result is plain data
+    and ``from_table(cls, to_table(obj))`` re-checks every value).  An object in a
+    registry field that is not a registered class is a :class:`ConfigError` naming
+    the dotted field ``prefix.<field>``.
     """
-    if dataclasses.is_dataclass(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in dataclasses.fields(obj):
-            value = to_table(getattr(obj, f.name))
+            name = f"{prefix}.{f.name}"
+            raw = getattr(obj, f.name)
+            value = to_table(raw, name)
             reg = f.metadata.get("registry")
             key = f.metadata.get("registry_key")
-            raw = getattr(obj, f.name)
-            if reg and isinstance(raw, tuple):
-                value = [{key: registry_name(reg, r), **v} for r, v in zip(raw, value)]
-            elif reg:
-                value = {key: registry_name(reg, raw), **value}
+            if reg and isinstance(raw, (tuple, list)):
+                value = [{key: _registered(reg, r, f"{name}[{i}]", key), **v}
+                         for i, (r, v) in enumerate(zip(raw, value))]
+            elif reg and raw is not None:
+                value = {key: _registered(reg, raw, name, key), **value}
             out[f.name] = value
         return out
-    if isinstance(obj, tuple):
-        return [to_table(v) for v in obj]
+    if isinstance(obj, (tuple, list)):
+        return [to_table(v, f"{prefix}[{i}]") for i, v in enumerate(obj)]
+    if isinstance(obj, dict):
+        return {k: to_table(v, f"{prefix}.{k}") for k, v in obj.items()}
+    if isinstance(obj, np.ndarray):
+        return [to_table(v, f"{prefix}[{i}]") for i, v in enumerate(obj.tolist())]
+    if isinstance(obj, np.generic):
+        return obj.item()
     return obj
+
+
+def _registered(registry: dict[str, type], obj: Any, name: str, key: str) -> str:
+    try:
+        return registry_name(registry, obj)
+    except KeyError:
+        raise ConfigError(f"{name} must be one of the {key}s {', '.join(sorted(registry))} "
+                          f"(got a {type(obj).__name__})") from None

@@ -42,42 +42,71 @@ class Material:
     Metallic-glass fields (PHYSICS §12): the superconducting T_c, the dimensionless
     TLS–conduction-electron coupling K_e (rate channel ``electron``) and the electron density
     of states at the Fermi level ν(μ) per unit energy per m³, both spins (GGP eq. 7.3).
+    Every numeric field has a physical range (``param(range=...)``, stated in its doc): wide
+    enough for any glass, narrow enough that no accepted value overflows, underflows to 0 or
+    gives NaN downstream (tests/test_validation_edges.py runs the corners).
     """
 
     name: str = param("custom", doc="preset name, or 'custom'")
     description: str = param("", doc="free text")
-    density_kg_m3: float | None = param(None, unit="kg m^-3", gt=0)
-    v_l_m_s: float | None = param(None, unit="m s^-1", gt=0)
-    v_t_m_s: float | None = param(None, unit="m s^-1", gt=0)
-    gamma_l_eV: float | None = param(None, unit="eV", gt=0)
-    gamma_t_eV: float | None = param(None, unit="eV", ge=0)
-    P_bar_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0)
-    theta_D_K: float | None = param(None, unit="K", gt=0)
-    bulk_modulus_Pa: float | None = param(None, unit="Pa", gt=0)
-    nu_rad_s: float | None = param(None, unit="rad s^-1", gt=0)
+    density_kg_m3: float | None = param(None, unit="kg m^-3", gt=0, range=(1.0, 1e5),
+                                        doc="mass density ρ; 1..1e5 kg m^-3 (aerogels to "
+                                            "osmium ×4; rates ∝ 1/ρ)")
+    v_l_m_s: float | None = param(None, unit="m s^-1", gt=0, range=(10.0, 1e5),
+                                  doc="longitudinal sound velocity; 10..1e5 m s^-1 (rates ∝ v^-5)")
+    v_t_m_s: float | None = param(None, unit="m s^-1", gt=0, range=(10.0, 1e5),
+                                  doc="transverse sound velocity; 10..1e5 m s^-1")
+    gamma_l_eV: float | None = param(None, unit="eV", gt=0, range=(1e-3, 1e2),
+                                     doc="deformation potential γ_l; 1e-3..1e2 eV (glasses: 0.1-3)")
+    gamma_t_eV: float | None = param(None, unit="eV", ge=0, range=(0.0, 1e2),
+                                     doc="deformation potential γ_t; 0..1e2 eV")
+    P_bar_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0, range=(1e30, 1e50),
+                                         doc="STM density P̄; 1e30..1e50 J^-1 m^-3 "
+                                             "(glasses: 1e44-1e46)")
+    theta_D_K: float | None = param(None, unit="K", gt=0, range=(1.0, 1e4),
+                                    doc="Debye temperature; 1..1e4 K")
+    bulk_modulus_Pa: float | None = param(None, unit="Pa", gt=0, range=(1e6, 1e13),
+                                          doc="bulk modulus B; 1e6..1e13 Pa (rubber to diamond ×20)")
+    nu_rad_s: float | None = param(None, unit="rad s^-1", gt=0, range=(1e9, 1e16),
+                                   doc="attempt frequency ν (TF eq. 9); 1e9..1e16 rad s^-1 "
+                                       "(ħν/k_B = 7.6 mK..76 kK; phonons: 1e12-1e14)")
     # Trakhtenberg–Flerov (TF 1982) vibration-assisted tunneling (rate channels tf_*):
-    J1_per_m: float | None = param(None, unit="m^-1", gt=0, doc="J' = ∂J/∂ΔR (TF §3)")
-    J2_per_m2: float | None = param(None, unit="m^-2", gt=0, doc="J'' = ∂²J/∂ΔR² (TF §3-4)")
-    tf_mass_amu: float | None = param(None, unit="amu", gt=0,
-                                      doc="mass M that sets the phonon spectrum (TF §3)")
-    omega_E_K: float | None = param(None, unit="K", gt=0, doc="Einstein energy ħΩ/k_B (TF eq. 7)")
+    J1_per_m: float | None = param(None, unit="m^-1", gt=0, range=(1e10, 1e13),
+                                   doc="J' = ∂J/∂ΔR (TF §3); 1e10..1e13 m^-1 (1..1000 Å^-1; TF: 200)")
+    J2_per_m2: float | None = param(None, unit="m^-2", gt=0, range=(1e20, 1e25),
+                                    doc="J'' = ∂²J/∂ΔR² (TF §3-4); 1e20..1e25 m^-2 "
+                                        "(1..1e5 Å^-2; TF: 400-1200)")
+    tf_mass_amu: float | None = param(None, unit="amu", gt=0, range=(1.0, 1e4),
+                                      doc="mass M that sets the phonon spectrum (TF §3); 1..1e4 amu")
+    omega_E_K: float | None = param(None, unit="K", gt=0, range=(1.0, 1e4),
+                                    doc="Einstein energy ħΩ/k_B (TF eq. 7); 1..1e4 K")
     # TF's reference TLS population (a scenario's [population] sets the model's cut-offs):
-    J0_str: float | None = param(None, unit="", ge=0, doc="structural lower limit of J0 (TF §3-4)")
-    J0_max: float | None = param(None, unit="", gt=0, le=1400, doc="upper end of J0")
-    delta_E0_K: float | None = param(None, unit="K", gt=0, doc="ΔE0: n(ΔE) constant below it (TF eq. 8)")
+    J0_str: float | None = param(None, unit="", ge=0, range=(0.0, 200.0),
+                                 doc="structural lower limit of J0 (TF §3-4); 0..200 like "
+                                     "population.J0")
+    J0_max: float | None = param(None, unit="", gt=0, range=(0.0, 200.0),
+                                 doc="upper end of J0; 0..200 (population.J0: no underflow)")
+    delta_E0_K: float | None = param(None, unit="K", gt=0, range=(1e-6, 1e4),
+                                     doc="ΔE0: n(ΔE) constant below it (TF eq. 8); 1e-6..1e4 K")
     # Soft-potential (KKI) model, GGP 1985 (population model "soft"; PHYSICS §1b, §3):
-    W_K: float | None = param(None, unit="K", gt=0, doc="energy scale W (GGP eq. 2.3)")
-    eta_L: float | None = param(None, unit="", gt=0, doc="η_L (GGP eq. 2.4): η = η_L η̃, t = η_L^½ t̃")
-    psi_per_m3: float | None = param(None, unit="m^-3", gt=0,
-                                     doc="GGP ψ1 (eq. 5.2): TLSs per m³ per unit η per unit t")
-    soft_chi: float | None = param(None, unit="", ge=0, doc="χ of GGP eq. 3.2 (origin shift δ)")
-    soft_c: float | None = param(None, unit="", doc="c of GGP eq. 3.7 (dilatation): D = W (c/η_L) D_over_c")
+    W_K: float | None = param(None, unit="K", gt=0, range=(0.1, 1e4),
+                              doc="energy scale W (GGP eq. 2.3); 0.1..1e4 K (GGP: ~30 K)")
+    eta_L: float | None = param(None, unit="", gt=0, range=(1e-5, 1.0),
+                                doc="η_L (GGP eq. 2.4): η = η_L η̃, t = η_L^½ t̃; 1e-5..1 (GGP: 1e-2)")
+    psi_per_m3: float | None = param(None, unit="m^-3", gt=0, range=(1e15, 1e40),
+                                     doc="GGP ψ1 (eq. 5.2): TLSs per m³ per unit η per unit t; "
+                                         "1e15..1e40 m^-3")
+    soft_chi: float | None = param(None, unit="", ge=0, range=(0.0, 10.0),
+                                   doc="χ of GGP eq. 3.2 (origin shift δ); 0..10 (GGP: order 1-4)")
+    soft_c: float | None = param(None, unit="", range=(-1e3, 1e3),
+                                 doc="c of GGP eq. 3.7 (dilatation): D = W (c/η_L) D_over_c; "
+                                     "-1e3..1e3 (GGP: 5-7)")
     # Metallic glasses (GGP §7; rate channel ``electron``, measurement ``electronic_expansion``):
     Tc_K: float | None = param(None, unit="K", gt=0, le=100,
                                doc="superconducting T_c (BCS gap, tlsmc.rates.bcs); unset: normal metal")
     electron_coupling: float | None = param(None, unit="", gt=0, le=1,
                                             doc="K_e of K = (π/2)K_e(Δ0/E)²(E/ħ)coth(E/2T) (rates.electron)")
-    nu_F_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0,
+    nu_F_per_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0, range=(1e40, 1e50),
                                         doc="ν(μ): electron DOS at the Fermi level, both spins (GGP eq. 7.3)")
     # Dielectric response (measurement "dielectric", PHYSICS §10): p·F replaces γε,
     # ε0εr replaces ρv², ⟨cos²θ⟩ = 1/3.  p = ½ ∂Δ/∂F along the dipole (H ∋ p·F σz).
@@ -96,7 +125,7 @@ class Material:
         """Value of ``field``; ConfigError naming it if the material lacks it."""
         value = getattr(self, field)
         if value is None:
-            raise ConfigError(f"material.{field} is required by {by} "
+            raise ConfigError(f"scenario.material.{field} is required by {by} "
                               f"(set it in [material] or use a preset that has it)")
         return value
 

@@ -24,7 +24,7 @@ from .population import POPULATION_MODELS, sample_population
 from .rates import build_rates
 from .results import Results
 from .executors import Executor, SerialExecutor
-from .scenario import Scenario, load_scenario
+from .scenario import Scenario, load_scenario, validate_scenario
 from .seeding import Chunk, plan_chunks, seed_entropy
 from .spectrum import solve_spectrum
 
@@ -116,6 +116,7 @@ def iter_run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None =
     n_tls, seed : override ``run.n_tls`` / ``run.seed``
     executor : where the chunks run (default: :class:`~tlsmc.executors.SerialExecutor`)
     """
+    scenario = validate_scenario(scenario)
     overrides = {k: v for k, v in (("n_tls", n_tls), ("seed", seed)) if v is not None}
     if overrides:
         scenario = scenario.with_run(**overrides)

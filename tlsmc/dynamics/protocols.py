@@ -46,6 +46,10 @@ __all__ = ["Protocol", "Profile", "step_protocol", "piecewise_protocol", "temper
 
 MAX_SEGMENTS = 1_000_000
 """Upper bound on the number of compiled segments (a guard against tiny resolutions)."""
+TEMPERATURE_RANGE_K = (1e-4, 1e4)
+"""Accepted protocol temperatures, K (as :data:`tlsmc.measurements.common.T_RANGE_K`)."""
+DURATION_RANGE_S = (1e-15, 1e12)
+"""Accepted durations and time constants, s: 1 fs .. 1e12 s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +216,7 @@ class RectPulseShape:
     """``base``, except ``peak`` on [``start_s``, ``start_s`` + ``duration_s``)."""
 
     peak: float = param(doc="value during the pulse")
-    duration_s: float = param(unit="s", gt=0, le=1e12)
+    duration_s: float = param(unit="s", gt=0, range=DURATION_RANGE_S, doc="1e-15..1e12 s")
     base: float = param(0.0, doc="value outside the pulse")
     start_s: float = param(0.0, unit="s", ge=0, le=1e12)
 
@@ -233,7 +237,7 @@ class RampShape:
 
     initial: float = param()
     final: float = param()
-    duration_s: float = param(unit="s", gt=0, le=1e12)
+    duration_s: float = param(unit="s", gt=0, range=DURATION_RANGE_S, doc="1e-15..1e12 s")
     start_s: float = param(0.0, unit="s", ge=0, le=1e12)
     resolution: float | None = param(None, gt=0, doc="max change within a segment "
                                                       "(default |final − initial|/100)")
@@ -267,7 +271,7 @@ class ExpPulseShape:
     """
 
     peak: float = param()
-    tau_s: float = param(unit="s", gt=0, le=1e12)
+    tau_s: float = param(unit="s", gt=0, range=DURATION_RANGE_S, doc="decay time, 1e-15..1e12 s")
     base: float = param(0.0)
     start_s: float = param(0.0, unit="s", ge=0, le=1e12)
     resolution: float | None = param(None, gt=0, doc="max change within a segment "
@@ -386,16 +390,26 @@ class TableShape:
         values.append(f[-1:])
         return _profile(initial, np.concatenate(starts), np.concatenate(values))
 
-    def check_range(self, prefix: str, what: str, lower: float, strict: bool, unit: str) -> None:
+    def check_range(self, prefix: str, what: str, lower: float, strict: bool, unit: str,
+                    within: tuple[float, float] | None = None) -> None:
         _, f = self.read(prefix)
         bad = np.nonzero(~(f > lower) if strict else ~(f >= lower))[0]
         sym = ">" if strict else ">="
         if bad.size:
             raise ConfigError(f"{prefix}.file {self.file!r}: {self.value_column} ({what}) must be "
                               f"{sym} {lower:g} {unit} (data row {bad[0] + 1}: {f[bad[0]]:g})")
+        if within is not None:
+            bad = np.nonzero(~((f >= within[0]) & (f <= within[1])))[0]
+            if bad.size:
+                raise ConfigError(f"{prefix}.file {self.file!r}: {self.value_column} ({what}) must "
+                                  f"be within [{within[0]:g}, {within[1]:g}] {unit} (data row "
+                                  f"{bad[0] + 1}: {f[bad[0]]:g})")
         if self.initial is not None:
             ok = self.initial > lower if strict else self.initial >= lower
             require(ok, f"{prefix}.initial must be {sym} {lower:g} {unit} (got {self.initial:g})")
+            require(within is None or within[0] <= self.initial <= within[1],
+                    f"{prefix}.initial must be within [{within[0]:g}, {within[1]:g}] {unit} "
+                    f"(got {self.initial:g})")
 
 
 PROTOCOL_SHAPES: dict[str, type] = {
@@ -410,10 +424,11 @@ PROTOCOL_SHAPES: dict[str, type] = {
 
 
 def check_profile_range(shape, prefix: str, what: str, lower: float, strict: bool,
-                        unit: str) -> None:
-    """ConfigError naming ``prefix.<field>`` unless every value of ``shape`` is > (or >=) lower."""
+                        unit: str, within: tuple[float, float] | None = None) -> None:
+    """ConfigError naming ``prefix.<field>`` unless every value of ``shape`` is > (or >=) lower
+    and, if given, within the physical range ``within = (lo, hi)``."""
     if hasattr(shape, "check_range"):
-        shape.check_range(prefix, what, lower, strict, unit)
+        shape.check_range(prefix, what, lower, strict, unit, within)
         return
     sym = ">" if strict else ">="
     names = {f.name for f in fields(shape)}
@@ -428,10 +443,13 @@ def check_profile_range(shape, prefix: str, what: str, lower: float, strict: boo
             ok = v > lower if strict else v >= lower
             label = f"{prefix}.{name}" + (f"[{i}]" if isinstance(value, tuple) else "")
             require(ok, f"{label} ({what}) must be {sym} {lower:g} {unit} (got {v:g})")
+            require(within is None or within[0] <= v <= within[1],
+                    f"{label} ({what}) must be {sym} {lower:g} {unit}, within "
+                    f"[{within[0]:g}, {within[1]:g}] {unit} (got {v:g})")
 
 
 def temperature_protocol(shape, prefix: str = "protocol") -> Protocol:
     """Compile a shape whose values are temperatures (K, all > 0) into a :class:`Protocol`."""
-    check_profile_range(shape, prefix, "temperature", 0.0, True, "K")
+    check_profile_range(shape, prefix, "temperature", 0.0, True, "K", TEMPERATURE_RANGE_K)
     prof = shape.compile(prefix)
     return Protocol(prof.initial, prof.starts_s, prof.values)

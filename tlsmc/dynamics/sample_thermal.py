@@ -49,13 +49,17 @@ class ThermalModel:
     G0 has units W m^-3 K^-(1+n) (per m³ of sample, like every observable).
     """
 
-    G0_W_m3_K: float = param(unit="W m^-3 K^-(1+n)", gt=0, doc="G(T) = G0 T^n")
+    G0_W_m3_K: float = param(unit="W m^-3 K^-(1+n)", gt=0, range=(1e-12, 1e12),
+                             doc="G(T) = G0 T^n; 1e-12..1e12")
     G_exponent: float = param(0.0, ge=0, le=10, doc="n in G(T) = G0 T^n")
     phonons: str = param("debye", choices=("debye", "none"),
                          doc="Debye T³ phonon heat capacity from the sound velocities, or none")
-    addenda_C0_J_m3_K: float = param(0.0, unit="J m^-3 K^-1", ge=0)
-    addenda_C1_J_m3_K2: float = param(0.0, unit="J m^-3 K^-2", ge=0)
-    addenda_C3_J_m3_K4: float = param(0.0, unit="J m^-3 K^-4", ge=0)
+    addenda_C0_J_m3_K: float = param(0.0, unit="J m^-3 K^-1", ge=0, range=(0.0, 1e9),
+                                     doc="0..1e9 J m^-3 K^-1")
+    addenda_C1_J_m3_K2: float = param(0.0, unit="J m^-3 K^-2", ge=0, range=(0.0, 1e9),
+                                      doc="0..1e9 J m^-3 K^-2")
+    addenda_C3_J_m3_K4: float = param(0.0, unit="J m^-3 K^-4", ge=0, range=(0.0, 1e9),
+                                      doc="0..1e9 J m^-3 K^-4")
 
     def validate(self, prefix: str) -> None:
         require(self.phonons == "debye" or self.addenda_C0_J_m3_K > 0 or self.addenda_C1_J_m3_K2 > 0

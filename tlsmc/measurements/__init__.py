@@ -14,6 +14,24 @@ Every observable is a weighted sum Σ_i x_i over N independent samples; its
 standard error is sqrt(N/(N−1) (Σ x_i² − (Σ x_i)²/N)), from the per-sample
 second moment accumulated alongside.  Registry :data:`MEASUREMENTS` maps
 ``kind`` to the config class: one module per family, one line here each.
+
+What the ``T_K`` column of a result row means (one meaning per measurement kind):
+
+=====================  ==========================================================  =========================
+kind                   ``T_K`` (K)                                                 other temperature columns
+=====================  ==========================================================  =========================
+heat_capacity          T before the step T -> T + δT at t = 0 (C: δT -> 0;         ``step_K`` = δT (C_step, U)
+                       C_step, U: rates at T + δT after the step)
+heat_release           T0, the bath temperature after the quench T1 -> T0          ``T1_K`` = T1 (before)
+temperature_history    the temperature of the protocol segment that contains t     ``T1_K`` = T for t < 0
+heat_pulse             T_b, the bath temperature (the sample's own T(t) is the     ``T1_K`` = T_initial when
+                       observable ``T_sample``)                                    it differs from T_b
+thermal_expansion      T before the heating step (as heat_capacity)                ``step_K`` = δT (strain)
+=====================  ==========================================================  =========================
+
+Units are in :data:`UNITS` and in each row's ``unit``; ``alpha`` is the *volumetric*
+thermal-expansion coefficient α_V = ∂ε/∂T (K^-1; the linear coefficient of dilatometry
+is α_V/3), see :mod:`.expansion`.
 """
 from typing import Any, Callable, Protocol, runtime_checkable
 

@@ -7,8 +7,18 @@ import numpy as np
 
 from ..config import param, require
 
-__all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows"]
+__all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows",
+           "T_RANGE_K", "TIME_RANGE_S"]
 
+T_RANGE_K = (1e-4, 1e4)
+"""Accepted temperatures, K: 0.1 mK (below any dilution refrigerator's sample) to 10 kK
+(above any glass transition); E/T and the rates stay finite for every accepted population."""
+TIME_RANGE_S = (1e-15, 1e12)
+"""Accepted times, s: 1 fs (one phonon period) to 1e12 s (30 000 years)."""
+
+#: Units of the observables.  ``alpha`` (thermal_expansion) is the *volumetric* coefficient
+#: α_V = (1/V) ∂V/∂T = ∂ε/∂T with ε the volumetric strain (GGP eq. 1.5), K^-1; dilatometry
+#: reports the linear coefficient α_L = α_V / 3 of an isotropic glass.
 UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1",
          "C_tf": "J m^-3 K^-1", "Qdot": "W m^-3",
          # heat pulses (measurements.heat_pulse): sample temperature, phonon energy,
@@ -28,9 +38,9 @@ def standard_error(s1, s2, n: int):
 class TimeGrid:
     """Log-spaced output times: ``num`` points from ``start_s`` to ``stop_s``."""
 
-    start_s: float = param(unit="s", gt=0, le=1e12)
-    stop_s: float = param(unit="s", gt=0, le=1e12)
-    num: int = param(gt=0, le=100_000)
+    start_s: float = param(unit="s", gt=0, range=TIME_RANGE_S, doc="first time, 1e-15..1e12 s")
+    stop_s: float = param(unit="s", gt=0, range=TIME_RANGE_S, doc="last time, 1e-15..1e12 s")
+    num: int = param(gt=0, le=100_000, doc="number of times, 1..100 000")
 
     def validate(self, prefix: str) -> None:
         require(self.start_s < self.stop_s or (self.num == 1 and self.start_s == self.stop_s),
@@ -40,9 +50,19 @@ class TimeGrid:
         return np.geomspace(self.start_s, self.stop_s, self.num)
 
 
-def check_temperatures(values, prefix: str) -> None:
+def check_temperatures(values, prefix: str, distinct: bool = True) -> None:
+    """ConfigError unless every temperature is > 0 and within :data:`T_RANGE_K` (and, with
+    ``distinct``, no value appears twice: it would duplicate rows and comparison rows)."""
+    lo, hi = T_RANGE_K
+    seen: dict[float, int] = {}
     for i, T in enumerate(values):
         require(T > 0, f"{prefix}[{i}] must be > 0 K (got {T:g})")
+        require(lo <= T <= hi, f"{prefix}[{i}] must be > 0 K, within [{lo:g}, {hi:g}] K "
+                               f"(got {T:g})")
+        require(not distinct or T not in seen,
+                f"{prefix}[{i}] repeats {prefix}[{seen.get(T)}] (got {T:g} twice; "
+                f"temperatures must be distinct)")
+        seen[T] = i
 
 
 def make_rows(observable, T_K, times, value, stderr, **extra) -> list[dict]:

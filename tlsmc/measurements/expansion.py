@@ -44,12 +44,13 @@ from ..seeding import SEED_BLOCK
 from ..population.soft import SoftPotentialModel
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B, ev_to_kelvin
-from .common import UNITS, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import TIME_RANGE_S, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
 
 __all__ = ["ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K", "bulk_modulus",
            "antithetic_unit"]
 
 _OBSERVABLES = ("strain", "alpha", "Gamma", "alpha_eq", "Gamma_eq")
+# alpha, alpha_eq: the volumetric coefficient α_V = ∂ε/∂T (linear: α_V/3)
 EXPANSION_UNITS = {"strain": "1", "alpha": "K^-1", "Gamma": "1", "alpha_eq": "K^-1",
                    "Gamma_eq": "1"}
 UNITS.update(EXPANSION_UNITS)
@@ -93,19 +94,23 @@ class ThermalExpansion:
     """Strain, thermal expansion and Grüneisen parameter after a heating step (module doc).
 
     * ``strain``: ε(t) after the finite step δT = step_fraction·T (rows carry ``step_K``);
-    * ``alpha``: α(T,t), the δT -> 0 limit, K^-1;
+    * ``alpha``: α(T,t), the δT -> 0 limit, K^-1: the *volumetric* coefficient α_V = ∂ε/∂T
+      (ε = δV/V); dilatometry reports the linear α_L = α_V/3;
     * ``Gamma``: Γ(T,t) = B α(T,t)/C(T,t) with C the small-step heat capacity at (T, t);
     * ``alpha_eq``, ``Gamma_eq``: t -> ∞, GGP eq. 1.5 over the population (t_s = inf).
 
     Output times: the ``times`` grid plus ``extra_times_s`` (e.g. 60 s and 86400 s).
     """
 
-    temperatures_K: tuple[float, ...] = param(unit="K")
+    temperatures_K: tuple[float, ...] = param(unit="K", doc="temperatures T before the step, "
+                                              "distinct, each 1e-4..1e4 K")
     times: TimeGrid = param()
-    extra_times_s: tuple[float, ...] = param((), unit="s", doc="more output times")
-    step_fraction: float = param(0.01, gt=0, le=0.5, doc="δT / T of the finite step (strain)")
+    extra_times_s: tuple[float, ...] = param((), unit="s", gt=0, range=TIME_RANGE_S,
+                                             doc="more output times, each 1e-15..1e12 s")
+    step_fraction: float = param(0.01, gt=0, le=0.5, range=(1e-6, 0.5),
+                                 doc="δT / T of the finite step (strain); 1e-6..0.5")
     observables: tuple[str, ...] = param(_OBSERVABLES, choices=_OBSERVABLES)
-    gamma_eV: float | None = param(None, unit="eV", gt=0,
+    gamma_eV: float | None = param(None, unit="eV", gt=0, range=(1e-3, 1e2),
                                    doc="|γ| of the tunneling model (default material.gamma_l_eV)")
 
     def validate(self, prefix: str) -> None:

@@ -32,12 +32,14 @@ from ..rates import build_rates
 from ..dynamics.coupled import CoupledTrajectory, IntegratorOptions, integrate_coupled
 from ..dynamics.sample_thermal import ThermalModel
 from ..units import K_B
-from .common import TimeGrid, make_rows
+from .common import T_RANGE_K, TimeGrid, make_rows
 
 __all__ = ["HeatPulse", "HEAT_PULSE_OBSERVABLES"]
 
 HEAT_PULSE_OBSERVABLES = ("T_sample", "U", "U_ph", "C_app", "Qdot", "E_in", "E_link")
 _TLS_ONLY = ("U", "Qdot")
+HEATER_RANGE_W_M3 = (0.0, 1e12)
+"""Accepted heater powers, W m^-3 (1e12 W m^-3 for 1 µs heats silica from 0.1 K to ~40 K)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +66,21 @@ class HeatPulse:
     With ``without_tls`` the same lumped model without TLSs is reported too.
     """
 
-    T_bath_K: float = param(unit="K", gt=0, doc="bath temperature T_b")
+    T_bath_K: float = param(unit="K", gt=0, range=(1e-2, 1e3),
+                            doc="bath temperature T_b; 0.01..1000 K: below 10 mK the Debye "
+                                "C_ph = c_D T³ (< 2e-6 J m^-3 K^-1 in silica) is so small that "
+                                "a pulse's T(t) spans decades and C_app = E_in/(T − T_b) is "
+                                "dominated by integration error")
     times: TimeGrid = param()
     thermal: ThermalModel = param(doc="heat capacity and link")
     heater: object = param(ConstantShape(), registry=PROTOCOL_SHAPES, registry_key="shape",
                            doc="heater power P(t) (values in W m^-3, >= 0)")
-    T_initial_K: float | None = param(None, unit="K", gt=0, doc="T for t < 0 (default T_bath_K)")
+    T_initial_K: float | None = param(None, unit="K", gt=0, range=T_RANGE_K,
+                                      doc="T for t < 0 (default T_bath_K); 1e-4..1e4 K")
     without_tls: bool = param(True, doc="also report the lumped model without TLSs")
     batches: int = param(8, ge=2, le=256, doc="sub-populations run for the standard errors")
     batch_fraction: float = param(0.25, gt=0, le=1, doc="fraction of the samples they use")
-    rtol: float = param(1e-3, gt=0, le=0.05,
+    rtol: float = param(1e-3, gt=0, le=0.05, range=(1e-8, 0.05),
                         doc="step-size control: local error / excursion |T − T_b|")
     observables: tuple[str, ...] = param(("T_sample", "U", "U_ph", "C_app", "Qdot"),
                                          choices=HEAT_PULSE_OBSERVABLES)
@@ -82,7 +89,8 @@ class HeatPulse:
         heater = self.heater
         require(not (isinstance(heater, SegmentsShape) and heater.is_unset()),
                 f"{prefix}.heater: shape 'segments' needs initial, starts_s and values")
-        check_profile_range(heater, f"{prefix}.heater", "heater power", 0.0, False, "W m^-3")
+        check_profile_range(heater, f"{prefix}.heater", "heater power", 0.0, False, "W m^-3",
+                            HEATER_RANGE_W_M3)
         heater.compile(f"{prefix}.heater")
 
     @property
@@ -94,6 +102,13 @@ class HeatPulse:
     def parts(self) -> int:
         """M: the samples are split into M parts, ``batches`` of which are run."""
         return math.ceil(self.batches / self.batch_fraction - 1e-9)
+
+    def check_scenario(self, scenario, prefix: str) -> None:
+        """At load time: enough samples per part for the batch-means standard errors."""
+        require(scenario.run.n_tls // self.parts >= 1024,
+                f"{prefix}.batches: scenario.run.n_tls / ceil(batches / batch_fraction) must be "
+                f">= 1024 (got {scenario.run.n_tls} / {self.parts}); lower batches, raise "
+                f"batch_fraction or run.n_tls")
 
     def start(self, n_total: int, scenario=None) -> "_HeatPulseAcc":
         if scenario is None:

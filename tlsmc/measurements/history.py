@@ -10,7 +10,7 @@ from ..dynamics.propagation import evolve
 from ..dynamics.protocols import PROTOCOL_SHAPES, Protocol, SegmentsShape, temperature_protocol
 from ..dynamics.occupations import n_eq
 from ..units import K_B
-from .common import TimeGrid, check_temperatures, make_rows, standard_error
+from .common import T_RANGE_K, TimeGrid, check_temperatures, make_rows, standard_error
 
 __all__ = ["TemperatureHistory"]
 
@@ -30,9 +30,12 @@ class TemperatureHistory:
     """
 
     times: TimeGrid = param()
-    T_initial_K: float | None = param(None, unit="K", gt=0)
-    starts_s: tuple[float, ...] | None = param(None, unit="s", ge=0, le=1e12)
-    temperatures_K: tuple[float, ...] | None = param(None, unit="K")
+    T_initial_K: float | None = param(None, unit="K", gt=0, range=T_RANGE_K,
+                                      doc="temperature for t < 0; 1e-4..1e4 K")
+    starts_s: tuple[float, ...] | None = param(None, unit="s", ge=0, le=1e12,
+                                               doc="segment starts, 0 then increasing, <= 1e12 s")
+    temperatures_K: tuple[float, ...] | None = param(None, unit="K",
+                                                     doc="segment temperatures, 1e-4..1e4 K")
     protocol: object = param(SegmentsShape(), registry=PROTOCOL_SHAPES, registry_key="shape",
                              doc="temperature protocol shape (values in K)")
     observables: tuple[str, ...] = param(("U", "Qdot"), choices=("U", "Qdot"))
@@ -53,7 +56,7 @@ class TemperatureHistory:
         require(len(self.starts_s) == len(self.temperatures_K),
                 f"{prefix}.starts_s and {prefix}.temperatures_K must have equal length "
                 f"(got {len(self.starts_s)} and {len(self.temperatures_K)})")
-        check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
+        check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K", distinct=False)
         SegmentsShape(self.T_initial_K, self.starts_s, self.temperatures_K).validate(prefix)
 
     def compiled(self) -> Protocol:

@@ -14,7 +14,7 @@ from ..config import param, require
 from ..dynamics.relaxation import RelaxationSums
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B
-from .common import TimeGrid, check_temperatures, make_rows, standard_error
+from .common import T_RANGE_K, TimeGrid, check_temperatures, make_rows, standard_error
 
 __all__ = ["HeatCapacity", "HeatRelease"]
 
@@ -38,9 +38,12 @@ class HeatCapacity:
       ∂ ln K/∂T by a central difference with relative step 1e-4 (error ~1e-8).
     """
 
-    temperatures_K: tuple[float, ...] = param(unit="K")
+    temperatures_K: tuple[float, ...] = param(unit="K", doc="temperatures T before the step, "
+                                              "distinct, each 1e-4..1e4 K")
     times: TimeGrid = param()
-    step_fraction: float = param(0.01, gt=0, le=0.5, doc="δT / T of the finite step")
+    step_fraction: float = param(0.01, gt=0, le=0.5, range=(1e-6, 0.5),
+                                 doc="δT / T of the finite step; 1e-6..0.5 (smaller steps lose "
+                                     "C_step to round-off in U(t) − U(0))")
     observables: tuple[str, ...] = param(("C", "C_step", "C_eq", "U"), choices=_HC_OBSERVABLES)
 
     def validate(self, prefix: str) -> None:
@@ -121,8 +124,10 @@ class HeatRelease:
     ``U`` = Σ w E n(t).  Rows carry ``T_K`` = T0 and ``T1_K``.
     """
 
-    T0_K: float = param(unit="K", gt=0, doc="bath temperature after the quench")
-    T1_K: tuple[float, ...] = param(unit="K", doc="temperatures before the quench")
+    T0_K: float = param(unit="K", gt=0, range=T_RANGE_K,
+                        doc="bath temperature after the quench; 1e-4..1e4 K")
+    T1_K: tuple[float, ...] = param(unit="K", doc="temperatures before the quench, distinct, "
+                                                  "each 1e-4..1e4 K")
     times: TimeGrid = param()
     observables: tuple[str, ...] = param(("Qdot", "U"), choices=("Qdot", "U"))
 

@@ -103,8 +103,8 @@ class ConstantShape:
 class GaussianShape:
     """exp(−(x − centre)²/2 width²), x = η̃ (Φ) or |t̃| (F)."""
 
-    width: float = param(gt=0, doc="standard deviation in η̃ (Φ) or t̃ (F) units")
-    centre: float = param(0.0, doc="centre in η̃ (Φ) or t̃ (F) units")
+    width: float = param(gt=0, range=(1e-3, 1e3), doc="standard deviation in η̃ (Φ) or t̃ (F) units")
+    centre: float = param(0.0, range=(-1e3, 1e3), doc="centre in η̃ (Φ) or t̃ (F) units; ±1e3")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return np.exp(-0.5 * ((np.asarray(x, dtype=float) - self.centre) / self.width) ** 2)
@@ -114,8 +114,8 @@ class GaussianShape:
 class TableShape:
     """Piecewise-linear shape through (x_i, y_i), constant beyond the ends; y >= 0."""
 
-    x: tuple[float, ...] = param(doc="increasing abscissae, η̃ (Φ) or |t̃| (F)")
-    y: tuple[float, ...] = param(doc="values >= 0 (relative to ψ)")
+    x: tuple[float, ...] = param(range=(-1e3, 1e3), doc="increasing abscissae, η̃ (Φ) or |t̃| (F)")
+    y: tuple[float, ...] = param(ge=0, range=(0.0, 1e6), doc="values 0..1e6 (relative to ψ)")
 
     def validate(self, prefix: str) -> None:
         require(len(self.x) == len(self.y) and len(self.x) >= 2,
@@ -351,12 +351,14 @@ class SoftPotentialModel:
     Material fields used: W_K, eta_L, psi_per_m3, soft_chi (χ: D_over_c, M_over_c).
     """
 
-    E_max_K: float = param(unit="K", gt=0, doc="largest TLS splitting E in the population")
+    E_max_K: float = param(unit="K", gt=0, range=(1e-6, 2e4),
+                           doc="largest TLS splitting E in the population; <= 2 W (and the "
+                               "χ-dependent bound of :meth:`eps_max`)")
     depth_max: float = param(24.0, gt=4, le=150,
                              doc="deepest barrier-frame well: η̃_b >= −depth_max")
-    type2_ratio: float = param(1.0, ge=0, doc="ψ2/ψ1: type-2 density relative to type 1")
+    type2_ratio: float = param(1.0, ge=0, range=(0.0, 1e3), doc="ψ2/ψ1: type-2 density / type 1")
     energy_sampling: str = param("loguniform", choices=("uniform", "loguniform"))
-    energy_knee_K: float = param(1e-3, unit="K", gt=0, doc="knee of the loguniform proposal")
+    energy_knee_K: float = param(1e-3, unit="K", gt=0, range=(1e-12, 1e4), doc="proposal knee")
     ratio_cut: float = param(10.0, ge=2.5, le=1e6, doc="TLS only if (E2−E1)/(E1−E0) >= this")
     Phi: object = param(ConstantShape(), registry=SHAPES, registry_key="shape",
                         doc="relative density shape Φ(η̃)")
@@ -392,13 +394,22 @@ class SoftPotentialModel:
             material.need(field, by)
         self.eps_max(material)
 
+    def check_quadrature(self, material: Material) -> None:
+        """ConfigError unless the same model's quadrature can start: its counted set must reach
+        the first cell of the proposal table (fails e.g. for χ = 4, ratio_cut = 4, E_max ≳ 0.6 W)."""
+        h, z = np.array([self.table(material).h_hi[0] + 0.25]), np.zeros(1)
+        require(bool(self.solve(material, -h, z, -h, z, np.ones(1)).counted[0]),
+                f"scenario.population.E_max_K = {self.E_max_K:g} K is too large for the quadrature "
+                f"with material.soft_chi = {material.soft_chi:g} and ratio_cut = {self.ratio_cut:g}: "
+                f"no TLS is counted at the shallowest barriers (lower E_max_K or soft_chi, raise ratio_cut)")
+
     # -- pieces, public for tests and the quadrature
     def eps_max(self, material: Material) -> float:
         """E_max/W; ConfigError unless E_max <= 2W."""
         W = material.need("W_K", "the soft-potential population")
         eps = self.E_max_K / W
         if eps > 2.0:
-            raise ConfigError(f"population.E_max_K must be <= 2 W = {2 * W:g} K for the soft "
+            raise ConfigError(f"scenario.population.E_max_K must be <= 2 W = {2 * W:g} K for the soft "
                               f"model (got {self.E_max_K:g})")
         return eps
 

@@ -72,11 +72,14 @@ class TunnelingModel:
     exactly, so the weight is (P̄/2) · norm_J / (N q(Δ)).
     """
 
-    delta_max_K: float = param(unit="K", gt=0, doc="upper end of the asymmetry Δ")
+    delta_max_K: float = param(unit="K", gt=0, range=(1e-6, 1e4),
+                               doc="upper end of the asymmetry Δ; 1e-6..1e4 K (the temperature "
+                                   "range of the measurements is 1e-4..1e4 K)")
     J0: object = param(registry=J0_DISTRIBUTIONS, registry_key="distribution",
                        doc="distribution of J0")
     delta_sampling: str = param("loguniform", choices=("uniform", "loguniform"))
-    delta_knee_K: float = param(1e-3, unit="K", gt=0, doc="knee of the loguniform proposal")
+    delta_knee_K: float = param(1e-3, unit="K", gt=0, range=(1e-12, 1e4),
+                                doc="knee of the loguniform proposal; 1e-12..1e4 K, < delta_max_K")
 
     def validate(self, prefix: str) -> None:
         if self.delta_sampling == "loguniform":

@@ -42,7 +42,9 @@ class RateChannel(Protocol):
     ``add_rate`` adds the channel's total rate K = K↑ + K↓ (s^-1) of every TLS of
     ``spectrum`` at phonon temperature ``T_K`` (K) to ``out`` in place; ``check_material``
     raises :class:`~tlsmc.config.ConfigError` naming a material field it needs and lacks
-    (called when the scenario is loaded).
+    (called when the scenario is loaded).  A class attribute ``populations`` (tuple of
+    :data:`tlsmc.population.POPULATION_MODELS` names) lists the population models the channel
+    works with; :func:`tlsmc.scenario.parse_scenario` rejects any other, naming the channel.
     """
 
     def add_rate(self, spectrum, material: Material, T_K: float, out: np.ndarray) -> None: ...

@@ -15,6 +15,7 @@ given (``nu_a_per_s``) or, by default, the small-oscillation frequency of the we
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -29,7 +30,10 @@ __all__ = ["Activated"]
 class Activated:
     """Over-barrier hopping K = ν_a e^{−V_b/T}(1 + e^{−E/T}); needs a soft population."""
 
-    nu_a_per_s: float | None = param(None, unit="s^-1", gt=0,
+    populations: ClassVar[tuple[str, ...]] = ("soft",)
+    """Needs the barriers of a computed potential (checked when the scenario is loaded)."""
+
+    nu_a_per_s: float | None = param(None, unit="s^-1", gt=0, range=(1e6, 1e16),
                                      doc="attempt frequency ν_a; default ω/2π of the well")
 
     def check_material(self, material: Material) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -36,6 +37,9 @@ class OnePhonon:
     .. math:: K = K_\\uparrow + K_\\downarrow = \\sum_\\alpha
               \\frac{M_\\alpha^2 E^3}{2\\pi\\rho\\hbar^4 v_\\alpha^5}\\coth\\frac{E}{2T}
     """
+
+    populations: ClassVar[tuple[str, ...]] = ("tunneling", "soft")
+    """Population models this channel works with (checked when the scenario is loaded)."""
 
     def check_material(self, material: Material) -> None:
         """ConfigError naming the first material field this channel needs and lacks."""

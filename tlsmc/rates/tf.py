@@ -16,6 +16,7 @@ detailed balance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -61,6 +62,8 @@ class TFNondiagonal:
 
     vibration: str = param("debye", choices=tuple(VIBRATION_MODELS),
                            doc="J_eff model: Debye (TF eq. 14) or Einstein with J'' (TF eq. 7)")
+    populations: ClassVar[tuple[str, ...]] = ("tunneling",)
+    """TF's channels need the J0 of a tunneling population (a soft one has none: K would be 0)."""
 
     def check_material(self, material: Material) -> None:
         """ConfigError naming the first material field this channel needs and lacks."""
@@ -82,6 +85,12 @@ class TFMultiphonon:
 
     → ``tf_nondiagonal`` (Debye) for 0.02 T³ ≲ E ≲ 40 K at low T, → TF eq. 25 at high T.
     """
+
+    populations: ClassVar[tuple[str, ...]] = ("tunneling",)
+    """TF's channels need the J0 of a tunneling population (a soft one has none: K would be 0)."""
+    T_max_K: ClassVar[float] = 300.0
+    """Top of the default multiphonon table: measurement temperatures above it are rejected at
+    load time (a heat pulse's own T(t) can still exceed it while running)."""
 
     def check_material(self, material: Material) -> None:
         """ConfigError naming the first material field this channel needs and lacks."""
