@@ -179,7 +179,7 @@ def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
             raise ConfigError(f"{name} must be an integer, {_range_text(meta)} "
                               f"(got {type(value).__name__} {value!r})")
         value = int(value)
-        if abs(value) > 2**64:
+        if abs(value) > 2**128:          # beyond any field (seeds: 128-bit OS entropy)
             raise ConfigError(f"{name} must be {_range_text(meta)} (got {value})")
         _check_number(value, meta, name)
         return value
