@@ -2,7 +2,7 @@
 
 Layout of a scenario file::
 
-    [run]            name, n_tls, seed, chunk_size
+    [run]            name, n_tls, seed, chunk_size, executor
     [material]       preset = "...", and any field override (tlsmc.materials.Material)
     [population]     model = "tunneling", and that model's fields; [population.J0]
     [[rates]]        kind = "one_phonon" (one table per channel; channels add)
@@ -37,6 +37,9 @@ class RunSection:
     n_tls: int = param(1_000_000, gt=1, le=10**11, doc="number of sampled TLSs")
     seed: int = param(0, ge=0, doc="root seed of the SeedSequence")
     chunk_size: int = param(4 * SEED_BLOCK, gt=0, doc="TLSs per chunk (memory bound)")
+    executor: str | None = param(None, choices=("serial", "processes", "dask"),
+                                 doc="where chunks run (tlsmc.executors; default serial, or "
+                                     "dask when DASK_SCHEDULER_ADDRESS is set)")
 
     def validate(self, prefix: str) -> None:
         require(self.chunk_size % SEED_BLOCK == 0,

@@ -7,7 +7,8 @@ import numpy as np
 
 from ..config import param, require
 
-__all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows"]
+__all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows",
+           "combine_sums", "PartialSums"]
 
 UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1",
          "C_tf": "J m^-3 K^-1", "Qdot": "W m^-3",
@@ -50,3 +51,37 @@ def make_rows(observable, T_K, times, value, stderr, **extra) -> list[dict]:
             for t, v, e in zip(np.broadcast_to(times, np.shape(value)), value, stderr)]
 
 
+
+
+def combine_sums(left, right):
+    """Sum of two partial sums of the same shape: nested dicts, lists and tuples of arrays
+    (element by element), or any objects with ``+`` (left = earlier samples)."""
+    if isinstance(left, dict):
+        return {key: combine_sums(left[key], right[key]) for key in left}
+    if isinstance(left, (list, tuple)):
+        return type(left)(combine_sums(a, b) for a, b in zip(left, right, strict=True))
+    return left + right
+
+
+class PartialSums:
+    """Accumulator base: a chunk's samples go to :meth:`partial`, which returns their partial
+    sums (nested dicts/lists/tuples of numpy arrays, picklable, no per-sample data) without
+    touching the accumulator; the caller combines partials in a fixed order
+    (:mod:`tlsmc.executors.reduction`) and hands the total to :meth:`merge`.  ``rows()``
+    reads ``self.sums``.  ``distributes`` is False for measurements whose partials are not
+    small sums (they keep samples) and so run only in the client's process.
+    """
+
+    distributes = True
+    sums = None
+
+    def partial(self, spectrum, weight, rates_at):  # pragma: no cover - per kind
+        raise NotImplementedError
+
+    def merge(self, part) -> None:
+        """Add partial sums (of later samples than those merged so far)."""
+        self.sums = part if self.sums is None else combine_sums(self.sums, part)
+
+    def add(self, spectrum, weight, rates_at) -> None:
+        """``merge(partial(...))``: add one batch of samples directly."""
+        self.merge(self.partial(spectrum, weight, rates_at))
