@@ -30,6 +30,7 @@ def _int_arg(name: str):
 def _cmd_run(args) -> int:
     from . import load_scenario, run
     from .config import ConfigError
+    from .executors import executor_from_args
 
     scenario = load_scenario(args.scenario)
     overrides = {}
@@ -43,7 +44,11 @@ def _cmd_run(args) -> int:
         except ConfigError as exc:  # name the command-line option, not the TOML field
             msg = str(exc).replace("scenario.run.n_tls", "--n-tls").replace("scenario.run.seed", "--seed")
             raise ConfigError(msg) from None
-    results = run(scenario, progress=not args.quiet)
+    executor = executor_from_args(args, scenario)
+    try:
+        results = run(scenario, progress=not args.quiet, executor=executor)
+    finally:
+        executor.close()
     out = results.write(args.out)
     wall = results.metadata["wall_time_s"]["total"]
     print(f"tlsmc: {scenario.run.n_tls} TLSs in {results.metadata['n_chunks']} chunks, "
@@ -70,6 +75,8 @@ def _cmd_compare(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from .config import ConfigError
+    from .executors import add_executor_options
+    from .sweep import add_sweep_parser
 
     parser = _Parser(prog="tlsmc", description="Monte Carlo ensembles of two-level systems in glasses")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -79,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--n-tls", type=_int_arg("--n-tls"), help="override run.n_tls")
     p_run.add_argument("--seed", type=_int_arg("--seed"), help="override run.seed")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    add_executor_options(p_run)
     p_run.set_defaults(func=_cmd_run)
+    add_sweep_parser(sub)
     p_cmp = sub.add_parser("compare", help="print a run's MC vs analytic comparison table")
     p_cmp.add_argument("run_dir", help="directory written by 'tlsmc run'")
     p_cmp.add_argument("--rows", type=int, default=0, help="at most this many rows (0: all)")

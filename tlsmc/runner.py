@@ -35,7 +35,7 @@ from .scenario import Scenario, load_scenario
 from .seeding import SEED_BLOCK, Chunk, plan_chunks, seed_entropy
 from .spectrum import solve_spectrum
 
-__all__ = ["run", "iter_run", "ChunkDone", "ChunkPartial", "ChunkWork"]
+__all__ = ["run", "iter_run", "check_executor", "ChunkDone", "ChunkPartial", "ChunkWork"]
 
 try:
     from tqdm.auto import tqdm
@@ -194,11 +194,14 @@ def _run_id(scenario: Scenario, entropy: int) -> str:
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-def _check_distributable(scenario: Scenario, accumulators, executor: Executor) -> None:
+def check_executor(scenario: Scenario, executor: Executor) -> None:
+    """Raise a ConfigError when a measurement of ``scenario`` cannot run on ``executor``
+    (the self-consistent heat pulse couples every TLS and needs all of them in one process).
+    """
     if executor.name == "serial":
         return
-    for i, (m, acc) in enumerate(zip(scenario.measurement, accumulators)):
-        if not getattr(acc, "distributes", True):
+    for i, m in enumerate(scenario.measurement):
+        if not getattr(m.start(scenario.run.n_tls, scenario), "distributes", True):
             kind = registry_name(MEASUREMENTS, m)
             raise ConfigError(f"measurement[{i}] {kind} couples every TLS at every step and "
                               f"runs only with executor serial (got {executor.name})")
@@ -244,7 +247,7 @@ def _iter_chunks(scenario: Scenario, executor: Executor):
     entropy = seed_entropy(cfg.seed)
     chunks = plan_chunks(cfg.n_tls, cfg.chunk_size)
     accumulators = [m.start(cfg.n_tls, scenario) for m in scenario.measurement]
-    _check_distributable(scenario, accumulators, executor)
+    check_executor(scenario, executor)
     timer = _StageTimer()
     pop_stats: dict[str, int] = {}
     tree = BlockTree(combine_sums)

@@ -70,9 +70,9 @@ class DaskExecutor:
         try:
             self.client = Client(self.address, scheduler_file=self.scheduler_file,
                                  timeout=self.timeout_s)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ConfigError(f"cannot reach scheduler {where} (timeout {self.timeout_s:g} s: "
-                              f"{type(exc).__name__})") from None
+        except (OSError, TimeoutError, ValueError):
+            raise ConfigError(f"cannot reach scheduler {where} "
+                              f"(timeout {self.timeout_s:g} s)") from None
         return self.client
 
     def map_chunks(self, work: Callable[[Chunk], T], chunks: Iterable[Chunk]) -> Iterator[T]:
