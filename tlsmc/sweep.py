@@ -9,6 +9,7 @@ same points.  Every point is validated before anything runs: a bad path or value
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -70,23 +71,32 @@ def parse_set(option: str) -> tuple[str, list]:
     return path, [_value(v, f"--set {path}") for v in _split_top(values)]
 
 
-def _assign(table: dict, path: str, value: Any) -> None:
+def _assign(table: dict, scenario: Scenario, path: str, value: Any) -> None:
+    """Set ``path`` in the scenario ``table``; the path must name a field of ``scenario``
+    (dataclass fields, list indices, or a registry key such as ``population.model``)."""
+    obj: Any = scenario
     node: Any = table
     parts = path.split(".")
     for depth, part in enumerate(parts):
         here = ".".join(parts[:depth]) or "scenario"
-        if isinstance(node, list):
-            if not (part.isdigit() and int(part) < len(node)):
-                raise ConfigError(f"--set {path}: {here} has {len(node)} entries (got {part!r})")
+        if isinstance(obj, tuple):
+            if not (part.isdigit() and int(part) < len(obj)):
+                raise ConfigError(f"--set {path}: {here} has {len(obj)} entries (got {part!r})")
             key: Any = int(part)
-        elif isinstance(node, dict) and part in node:
+            obj = obj[key]
+        elif dataclasses.is_dataclass(obj) and part in {f.name for f in dataclasses.fields(obj)}:
             key = part
+            obj = getattr(obj, part)
+        elif isinstance(node, dict) and part in node and depth == len(parts) - 1:
+            key = part   # a registry key (population.model, rates.0.kind, ...)
         else:
             raise ConfigError(f"--set {path}: {here} has no field {part!r}")
         if depth == len(parts) - 1:
             node[key] = value
-        else:
+        elif isinstance(node, list):
             node = node[key]
+        else:
+            node = node.setdefault(key, {})
 
 
 def sweep_scenarios(base: Scenario, sets: list[tuple[str, list]]
@@ -104,7 +114,7 @@ def sweep_scenarios(base: Scenario, sets: list[tuple[str, list]]
     for combo in itertools.product(*(values for _, values in sets)):
         table = base.to_table()
         for path, value in zip(paths, combo):
-            _assign(table, path, value)
+            _assign(table, base, path, value)
         try:
             scenario = parse_scenario(table)
         except ConfigError as exc:
