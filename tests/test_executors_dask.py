@@ -62,6 +62,22 @@ def test_a_killed_worker_is_recomputed_bit_identical(cluster, dask_executor, tun
     assert victim not in client.run(os.getpid).values()
 
 
+def test_a_chunk_that_raises_fails_the_run_on_dask(dask_executor):
+    import cloudpickle
+
+    import test_executors
+    from tlsmc.seeding import SEED_BLOCK, plan_chunks
+
+    cloudpickle.register_pickle_by_value(test_executors)   # workers need not import tests/
+    try:
+        with pytest.raises(RuntimeError, match="boom in chunk 1") as info:
+            list(dask_executor.map_chunks(test_executors.FailingWork(),
+                                          plan_chunks(5 * SEED_BLOCK, SEED_BLOCK)))
+    finally:
+        cloudpickle.unregister_pickle_by_value(test_executors)
+    assert any("chunk 1" in note for note in info.value.__notes__)
+
+
 def test_heat_pulse_is_refused_on_dask(dask_executor):
     with pytest.raises(ConfigError, match=r"heat_pulse .* serial \(got dask\)"):
         tlsmc.run(tlsmc.parse_scenario(PULSE), executor=dask_executor)
