@@ -177,6 +177,24 @@ class FailingWork:
         return chunk.index
 
 
+class SlowFirstWork:
+    """Picklable work whose chunk 0 finishes last."""
+
+    def __call__(self, chunk):
+        import time
+        time.sleep(1.0 if chunk.index == 0 else 0.0)
+        return chunk.index
+
+
+def test_results_come_in_chunk_order_not_completion_order():
+    ex = ProcessExecutor(2)
+    try:
+        got = list(ex.map_chunks(SlowFirstWork(), plan_chunks(6 * SEED_BLOCK, SEED_BLOCK)))
+    finally:
+        ex.close()
+    assert got == [0, 1, 2, 3, 4, 5]
+
+
 @pytest.mark.parametrize("executor", [SerialExecutor, lambda: ProcessExecutor(2)],
                          ids=["serial", "processes"])
 def test_a_chunk_that_raises_fails_the_map(executor):
