@@ -112,6 +112,7 @@ def _scenario_with_overrides(args):
 
 def _cmd_run(args) -> int:
     from . import run
+    from .executors import executor_from_args
     from .results import check_out_dir, remove_stale_staging
 
     scenario = _scenario_with_overrides(args)
@@ -120,7 +121,11 @@ def _cmd_run(args) -> int:
     if stale:
         print(f"tlsmc: removed {len(stale)} temporary director{'y' if len(stale) == 1 else 'ies'} "
               f"left by an interrupted run: {', '.join(p.name for p in stale)}", file=sys.stderr)
-    results = run(scenario, progress=not args.quiet)
+    executor = executor_from_args(args, scenario)
+    try:
+        results = run(scenario, progress=not args.quiet, executor=executor)
+    finally:
+        executor.close()
     out = results.write(args.out, overwrite=args.overwrite)
     wall = results.metadata["wall_time_s"]["total"]
     print(f"tlsmc: {scenario.run.n_tls} TLSs in {results.metadata['n_chunks']} chunks, "
@@ -167,6 +172,9 @@ def _cmd_plot(args) -> int:
 
 
 def _build_parser() -> argparse.ArgumentParser:
+    from .executors import add_executor_options
+    from .sweep import add_sweep_parser
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true",
                         help="print the traceback of an unexpected error (also: TLSMC_DEBUG=1)")
@@ -184,7 +192,9 @@ def _build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--seed", type=_int_arg("--seed", words=("random",)),
                        help="override run.seed (an integer >= 0, or 'random': fresh entropy)")
     p_run.add_argument("--quiet", action="store_true", help="no progress bar, no table")
+    add_executor_options(p_run)
     p_run.set_defaults(func=_cmd_run)
+    add_sweep_parser(sub)
     p_cmp = sub.add_parser("compare", parents=[common],
                            help="print a run's MC vs analytic comparison table")
     p_cmp.add_argument("run_dir", help="directory written by 'tlsmc run'")
@@ -214,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
     except SystemExit as exc:    # --help, --version, usage errors (already printed, one line)
         return 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 2
-    debug = args.debug or os.environ.get("TLSMC_DEBUG", "") not in ("", "0")
+    debug = getattr(args, "debug", False) or os.environ.get("TLSMC_DEBUG", "") not in ("", "0")
     with _signals_raise():
         try:
             code = args.func(args)

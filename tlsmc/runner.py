@@ -1,12 +1,17 @@
 """``run()``/``iter_run()``: the straight line Scenario -> Population -> Spectrum -> rates -> reductions -> Results.
 
-No physics here: each chunk of the population (own seed blocks, bounded size)
-goes through the stages and into every measurement's accumulator; memory is
-O(chunk + output points), never O(N × n_times).
+No physics here: each chunk of the population (own seed blocks, bounded size) goes through
+the stages (:class:`ChunkWork`, wherever the executor runs it) and comes back as every
+measurement's partial sums per seed block, combined in a fixed block tree on the client;
+memory is O(chunk + output points) per worker and O(log blocks × output points) on the
+client, never O(N × n_times).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import hashlib
+import json
 import platform
 import sys
 import time
@@ -19,16 +24,18 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .config import registry_name
+from .config import ConfigError, registry_name
+from .executors import Executor, make_executor
+from .executors.reduction import BlockTree, chunk_nodes
+from .measurements import MEASUREMENTS, combine_sums
 from .population import POPULATION_MODELS, sample_population
-from .rates import build_rates
+from .rates import RateSet, build_rates
 from .results import Results
-from .executors import Executor, SerialExecutor
 from .scenario import Scenario, load_scenario, validate_scenario
-from .seeding import Chunk, plan_chunks, seed_entropy
+from .seeding import SEED_BLOCK, Chunk, plan_chunks, seed_entropy
 from .spectrum import solve_spectrum
 
-__all__ = ["run", "iter_run", "ChunkDone"]
+__all__ = ["run", "iter_run", "check_executor", "ChunkDone", "ChunkPartial", "ChunkWork"]
 
 try:
     from tqdm.auto import tqdm
@@ -104,56 +111,164 @@ class ChunkDone:
     wall_s: float
 
 
+@dataclass(frozen=True, slots=True)
+class ChunkPartial:
+    """What a chunk's work returns to the client: partial sums, never samples.
+
+    Attributes
+    ----------
+    index, n : chunk index and its number of samples
+    nodes : (first block, level, [state per measurement]) — the chunk's aligned nodes of the
+        block tree (:func:`tlsmc.executors.reduction.chunk_nodes`)
+    seconds : wall time per stage spent on this chunk (in its worker), s
+    counts : integer population statistics of the chunk (``pop.stats()``)
+    """
+
+    index: int
+    n: int
+    nodes: list
+    seconds: dict
+    counts: dict
+
+
+def _take(container, sel: slice):
+    """A view of samples ``sel`` of a structure-of-arrays dataclass (TLS axis first)."""
+    n = len(container)
+    return type(container)(**{
+        f.name: (value[sel] if isinstance(value, np.ndarray) and value.ndim and
+                 value.shape[0] == n else value)
+        for f in dataclasses.fields(container) for value in (getattr(container, f.name),)})
+
+
+@dataclass(frozen=True)
+class ChunkWork:
+    """The work of one chunk (picklable: an executor ships it to its workers).
+
+    Samples the chunk, solves its spectrum, and returns every measurement's partial sums
+    per seed block, combined into the chunk's nodes of the block tree.  Rates are built once
+    per temperature for the whole chunk and sliced per block.
+    """
+
+    scenario: Scenario
+    entropy: int
+    n_tls: int
+    run_id: str
+
+    def __call__(self, chunk: Chunk) -> ChunkPartial:
+        sc = self.scenario
+        timer = _StageTimer()
+        counts: dict[str, int] = {}
+        with timer("sample"):
+            pop = sample_population(sc.population, sc.material, self.entropy, chunk, self.n_tls)
+        _add_counts(counts, pop)
+        with timer("spectrum"):
+            spectrum = solve_spectrum(pop, sc.material)
+        cache: dict[float, RateSet] = {}
+
+        def rates_at(T_K: float) -> RateSet:
+            if T_K not in cache:
+                with timer("rates"):
+                    cache[T_K] = build_rates(spectrum, sc.material, sc.rates, T_K)
+            return cache[T_K]
+
+        accumulators = [m.start(self.n_tls, sc) for m in sc.measurement]
+        states = []
+        with timer("reduce"):
+            for lo in range(chunk.start, chunk.stop, SEED_BLOCK):
+                sel = slice(lo - chunk.start, min(lo + SEED_BLOCK, chunk.stop) - chunk.start)
+                block = _take(spectrum, sel)
+
+                def block_rates(T_K: float, sel=sel) -> RateSet:
+                    full = rates_at(T_K)
+                    return RateSet(K=full.K[sel], x=full.x[sel], T_K=full.T_K)
+
+                states.append([acc.partial(block, pop.weight[sel], block_rates)
+                               for acc in accumulators])
+            nodes = chunk_nodes(chunk.start // SEED_BLOCK, states, combine_sums)
+        return ChunkPartial(chunk.index, len(pop), nodes, timer.seconds, counts)
+
+
+def _run_id(scenario: Scenario, entropy: int) -> str:
+    """Deterministic id of a run (task keys): hash of the scenario table and seed entropy."""
+    text = json.dumps([scenario.to_table(), str(entropy)], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def check_executor(scenario: Scenario, executor: Executor) -> None:
+    """Raise a ConfigError when a measurement of ``scenario`` cannot run on ``executor``
+    (the self-consistent heat pulse couples every TLS and needs all of them in one process).
+    """
+    if executor.name == "serial":
+        return
+    for i, m in enumerate(scenario.measurement):
+        if not getattr(m.start(scenario.run.n_tls, scenario), "distributes", True):
+            kind = registry_name(MEASUREMENTS, m)
+            raise ConfigError(f"measurement[{i}] {kind} couples every TLS at every step and "
+                              f"runs only with executor serial (got {executor.name})")
+
+
 def iter_run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None = None,
              executor: Executor | None = None) -> Generator[ChunkDone, None, Results]:
     """Run a scenario chunk by chunk: yields a :class:`ChunkDone` after each chunk and returns
     the :class:`~tlsmc.results.Results` (``results = yield from iter_run(...)``, or the
     ``value`` of the final ``StopIteration``; :func:`run` does this for you).
 
+    Chunks run where ``executor`` puts them; each returns per-block partial sums combined in
+    the fixed block tree (:mod:`tlsmc.executors.reduction`), so chunk size, thread count and
+    executor give bit-identical results.  Stage times in run.json are summed over workers.
+
     Parameters
     ----------
     scenario : a validated scenario (:func:`tlsmc.load_scenario`)
     n_tls, seed : override ``run.n_tls`` / ``run.seed``
-    executor : where the chunks run (default: :class:`~tlsmc.executors.SerialExecutor`)
+    executor : where the chunks run (default: the scenario's ``[run] executor`` via
+        :func:`tlsmc.executors.make_executor`, started for this run and closed after)
+
+    Raises
+    ------
+    ConfigError : a measurement that does not distribute (heat_pulse) on another executor
+        than serial, or a scheduler that cannot be reached
     """
     scenario = validate_scenario(scenario)
     overrides = {k: v for k, v in (("n_tls", n_tls), ("seed", seed)) if v is not None}
     if overrides:
         scenario = scenario.with_run(**overrides)
-    executor = executor or SerialExecutor()
+    owned = executor is None
+    if owned:
+        executor = make_executor(scenario_choice=scenario.run.executor)
+    try:
+        return (yield from _iter_chunks(scenario, executor))
+    finally:
+        if owned:
+            executor.close()
+
+
+def _iter_chunks(scenario: Scenario, executor: Executor):
     cfg = scenario.run
     entropy = seed_entropy(cfg.seed)
     chunks = plan_chunks(cfg.n_tls, cfg.chunk_size)
     accumulators = [m.start(cfg.n_tls, scenario) for m in scenario.measurement]
+    check_executor(scenario, executor)
     timer = _StageTimer()
     pop_stats: dict[str, int] = {}
+    tree = BlockTree(combine_sums)
     wall = time.perf_counter()
-
-    def reduce_chunk(chunk: Chunk) -> int:
-        with timer("sample"):
-            pop = sample_population(scenario.population, scenario.material, entropy, chunk,
-                                    cfg.n_tls)
-        _add_counts(pop_stats, pop)
-        with timer("spectrum"):
-            spectrum = solve_spectrum(pop, scenario.material)
-        cache: dict[float, object] = {}
-
-        def rates_at(T_K: float):
-            if T_K not in cache:
-                with timer("rates"):
-                    cache[T_K] = build_rates(spectrum, scenario.material, scenario.rates, T_K)
-            return cache[T_K]
-
-        with timer("reduce"):
-            for acc in accumulators:
-                acc.add(spectrum, pop.weight, rates_at)
-        return len(pop)
-
+    work = ChunkWork(scenario, entropy, cfg.n_tls, _run_id(scenario, entropy))
     n_done = 0
-    for index, n in enumerate(executor.map_chunks(reduce_chunk, chunks)):
-        n_done += n
-        yield ChunkDone(index, len(chunks), n_done, cfg.n_tls, time.perf_counter() - wall)
+    for part in executor.map_chunks(work, chunks):
+        with timer("merge"):
+            for first, level, states in part.nodes:
+                tree.push(first, level, states)
+        for stage, seconds in part.seconds.items():
+            timer.seconds[stage] = timer.seconds.get(stage, 0.0) + seconds
+        for key, value in part.counts.items():
+            pop_stats[key] = pop_stats.get(key, 0) + value
+        n_done += part.n
+        yield ChunkDone(part.index, len(chunks), n_done, cfg.n_tls, time.perf_counter() - wall)
+    n_workers = executor.n_workers
     with timer("observables"):
+        for acc, total in zip(accumulators, tree.total()):
+            acc.merge(total)
         rows = [dict(row, measurement=i) for i, acc in enumerate(accumulators)
                 for row in acc.rows()]
         table = pd.DataFrame(rows)
@@ -161,6 +276,7 @@ def iter_run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None =
     metadata = {"scenario": scenario.to_table(), "tlsmc_version": __version__,
                 "seed_entropy": str(entropy), "n_tls": cfg.n_tls, "n_chunks": len(chunks),
                 "chunk_size": cfg.chunk_size, "executor": executor.name,
+                "n_workers": n_workers,
                 "material_sources": list(scenario.material.sources),
                 "provenance": _provenance()}
     if pop_stats:
@@ -172,6 +288,8 @@ def iter_run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None =
             comparison, note = comparison_table(scenario, table)
         metadata["comparison_note"] = note
     metadata["wall_time_s"] = {**timer.seconds, "total": time.perf_counter() - wall}
+    metadata["wall_time_note"] = ("sample, spectrum, rates, reduce: summed over workers; "
+                                  "merge, observables, analytic, total: client wall time")
     return Results(table, comparison, metadata)
 
 
@@ -183,8 +301,10 @@ def run(scenario: Scenario | str | Path, *, n_tls: int | None = None, seed: int 
     ----------
     scenario : a validated scenario (:func:`tlsmc.load_scenario`) or the path of its TOML file
     n_tls, seed : override ``run.n_tls`` / ``run.seed``
-    progress : show a tqdm progress bar over chunks
-    executor : where the chunks run (default: serial, in this process)
+    progress : show a tqdm progress bar over completed chunks (any executor)
+    executor : where the chunks run (default: the scenario's ``[run] executor``, else
+        serial; see :func:`tlsmc.executors.make_executor`); the caller closes an executor it
+        passes, one chosen here is closed after the run
     """
     if isinstance(scenario, (str, Path)):
         scenario = load_scenario(scenario)
@@ -200,5 +320,6 @@ def run(scenario: Scenario | str | Path, *, n_tls: int | None = None, seed: int 
     except StopIteration as stop:
         return stop.value
     finally:
+        steps.close()   # an owned executor (pool, LocalCluster) is closed even on error
         if bar is not None:
             bar.close()

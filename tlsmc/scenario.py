@@ -2,7 +2,7 @@
 
 Layout of a scenario file::
 
-    [run]            name, n_tls, seed (absent or "random": fresh entropy), chunk_size
+    [run]            name, n_tls, seed (absent or "random": fresh entropy), chunk_size, executor
     [material]       preset = "...", and any field override (tlsmc.materials.Material)
     [population]     model = "tunneling", and that model's fields; [population.J0]
     [[rates]]        kind = "one_phonon" (one table per channel; channels add)
@@ -42,6 +42,9 @@ class RunSection:
     chunk_size: int = param(4 * SEED_BLOCK, gt=0, le=1024 * SEED_BLOCK,
                             doc="TLSs per chunk (memory bound): a multiple of the seed block "
                                 "65536, at most 1024 blocks (2^26 TLSs, ~10 GB of work arrays)")
+    executor: str | None = param(None, choices=("serial", "processes", "dask"),
+                                 doc="where chunks run (tlsmc.executors; default serial, or "
+                                     "dask when DASK_SCHEDULER_ADDRESS is set)")
 
     def validate(self, prefix: str) -> None:
         require(0 < len(self.name) <= 200 and "\n" not in self.name and "\r" not in self.name,

@@ -47,6 +47,18 @@ class RelaxationSums:
         _k.assign_bins(np.ascontiguousarray(K, dtype=np.float64), self._centres, bins, u)
         _k.accumulate(bins, u, G, self._mu, self._counts)
 
+    def moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """The accumulated state ``(mu, counts)``: additive, so two states of disjoint
+        samples sum element by element (:func:`tlsmc.measurements.common.combine_sums`)."""
+        return self._mu, self._counts
+
+    @classmethod
+    def from_moments(cls, mu: np.ndarray, counts: np.ndarray) -> "RelaxationSums":
+        """An accumulator holding the state ``(mu, counts)`` of :meth:`moments`."""
+        out = cls(mu.shape[0])
+        out._mu, out._counts = mu, counts
+        return out
+
     def total(self, series: int) -> float:
         """Σ g_s (the t -> ∞ limit of the ``relaxed`` sum)."""
         return float(self._mu[series, :, 0].sum())

@@ -6,8 +6,14 @@ to partial sums; returns tidy rows.  The per-TLS dynamics they use is :mod:`tlsm
 Each measurement kind is a frozen config dataclass (its ``[[measurement]]``
 table) whose ``start(n_total, scenario)`` returns an accumulator with
 
-* ``add(spectrum, weight, rates_at)`` — one chunk: ``weight`` (N,) in m^-3,
-  ``rates_at(T_K) -> RateSet``;
+* ``partial(spectrum, weight, rates_at)`` — the partial sums of one batch of samples
+  (one seed block, in a run): ``weight`` (N,) in m^-3, ``rates_at(T_K) -> RateSet``;
+  returns nested dicts/lists/tuples of numpy arrays, picklable, O(output points) — never
+  the samples — and leaves the accumulator unchanged (so a worker can compute it);
+* ``merge(total)`` — take the partial sums combined over the run's blocks
+  (:func:`~tlsmc.measurements.common.combine_sums` in the fixed block tree of
+  :mod:`tlsmc.executors.reduction`); ``add(...)`` = ``merge(partial(...))``;
+* ``distributes`` — False where the partial keeps samples (the self-consistent heat pulse);
 * ``rows()`` — the tidy result rows (observable, T_K, t_s, value, stderr, unit, ...).
 
 Every observable is a weighted sum Σ_i x_i over N independent samples; its
@@ -37,7 +43,7 @@ from typing import Any, Callable, Protocol, runtime_checkable
 
 import numpy as np
 
-from .common import UNITS, TimeGrid, standard_error
+from .common import UNITS, PartialSums, TimeGrid, combine_sums, standard_error
 from .acoustic import Acoustic
 from .electronic import ElectronicExpansion
 from .dielectric import Dielectric
@@ -48,14 +54,22 @@ from .step import HeatCapacity, HeatRelease
 
 __all__ = ["MEASUREMENTS", "Measurement", "Accumulator", "TimeGrid", "HeatCapacity", "HeatRelease", "TemperatureHistory",
            "HeatPulse",
-           "standard_error", "UNITS"]
+           "standard_error", "UNITS", "PartialSums", "combine_sums"]
 
 
 
 @runtime_checkable
 class Accumulator(Protocol):
-    """Partial sums of one measurement: ``add`` one chunk (``weight`` (N,) in m^-3,
-    ``rates_at(T_K) -> RateSet``), then ``rows()`` the tidy result rows."""
+    """Partial sums of one measurement: ``partial`` of a batch of samples (``weight`` (N,) in
+    m^-3, ``rates_at(T_K) -> RateSet``), ``merge`` the combined partials, ``add`` = both, then
+    ``rows()`` the tidy result rows; ``distributes`` says whether partials may be computed in
+    other processes."""
+
+    distributes: bool
+
+    def partial(self, spectrum, weight: np.ndarray, rates_at: Callable[[float], Any]) -> Any: ...
+
+    def merge(self, total: Any) -> None: ...
 
     def add(self, spectrum, weight: np.ndarray, rates_at: Callable[[float], Any]) -> None: ...
 

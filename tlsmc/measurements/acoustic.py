@@ -45,6 +45,7 @@ Population models: ``tunneling`` with a uniform J0 distribution (others are reje
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -53,7 +54,7 @@ import numpy as np
 from .._kernels.acoustics import relaxation_sums
 from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, EV, PI
-from .common import check_temperatures, make_rows, standard_error
+from .common import FieldSums, check_temperatures, make_rows, standard_error
 
 __all__ = ["Acoustic", "ShellModel", "shell_model", "shell_variates", "pv_table", "pv_eval"]
 
@@ -120,6 +121,7 @@ def shell_density(shell: ShellModel, s: np.ndarray, E_K: float) -> np.ndarray:
     return shell.P_bar_per_J_m3 * shell.J0.pdf(J) * (E_K * s <= shell.delta_max_K)
 
 
+@functools.lru_cache(maxsize=512)   # one table per (ω, T, T_ref) per process, not per chunk
 def pv_table(w_K: float, T: float, T_ref: float, n: int = _N_PV):
     """Table of G(E) = P∫_0^E [tanh(E'/2T) − tanh(E'/2T_ref)] E'/(E'² − w²) dE' (module
     docstring): (ln E grid, regular part on it, H(w)); energies in K."""
@@ -202,7 +204,9 @@ class Acoustic:
         return _AcousticAcc(self, n_total, scenario)
 
 
-class _AcousticAcc:
+class _AcousticAcc(FieldSums):
+    sum_fields = ('res', 'rel', 'vel')
+
     def __init__(self, cfg: Acoustic, n_total: int, scenario):
         self.cfg, self.n, self.material = cfg, n_total, scenario.material
         self.shell = shell_model(scenario)
@@ -217,21 +221,21 @@ class _AcousticAcc:
         self.rel = np.zeros((nt, nf, 6))      # Σa, Σa², Σb, Σb², Σxa, Σyb
         self.vel = np.zeros((nt, nf, 2))      # Σy, Σy²
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         s = shell_variates(self.shell, spectrum.delta_K)
         x = np.ascontiguousarray(np.stack([shell_density(self.shell, s, w) / self.n
                                            for w in self.w_K], axis=1))
-        self.res[:, 0] += x.sum(0)
-        self.res[:, 1] += (x * x).sum(0)
+        out["res"][:, 0] += x.sum(0)
+        out["res"][:, 1] += (x * x).sum(0)
         wD2 = weight * spectrum.D_unit**2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
             y = np.ascontiguousarray(np.stack([shell_velocity(self.shell, s, self.tables[f][j])
                                                / self.n for f in range(len(self.w_K))], axis=1))
-            self.vel[j, :, 0] += y.sum(0)
-            self.vel[j, :, 1] += (y * y).sum(0)
+            out["vel"][j, :, 0] += y.sum(0)
+            out["vel"][j, :, 1] += (y * y).sum(0)
             relaxation_sums(wD2, spectrum.E_K, rates_at(T).K, K_ref, T, self.cfg.T_ref_K,
-                            self.omega, x, y, self.rel[j])
+                            self.omega, x, y, out["rel"][j])
 
     def rows(self) -> list[dict]:
         out: list[dict] = []

@@ -8,7 +8,7 @@ import numpy as np
 from ..config import param, require
 
 __all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows",
-           "T_RANGE_K", "TIME_RANGE_S"]
+           "T_RANGE_K", "TIME_RANGE_S", "combine_sums", "PartialSums", "FieldSums"]
 
 T_RANGE_K = (1e-4, 1e4)
 """Accepted temperatures, K: 0.1 mK (below any dilution refrigerator's sample) to 10 kK
@@ -71,3 +71,59 @@ def make_rows(observable, T_K, times, value, stderr, **extra) -> list[dict]:
             for t, v, e in zip(np.broadcast_to(times, np.shape(value)), value, stderr)]
 
 
+
+
+def combine_sums(left, right):
+    """Sum of two partial sums of the same shape: nested dicts, lists and tuples of arrays
+    (element by element), or any objects with ``+`` (left = earlier samples)."""
+    if isinstance(left, dict):
+        return {key: combine_sums(left[key], right[key]) for key in left}
+    if isinstance(left, (list, tuple)):
+        return type(left)(combine_sums(a, b) for a, b in zip(left, right, strict=True))
+    return left + right
+
+
+class PartialSums:
+    """Accumulator base: a chunk's samples go to :meth:`partial`, which returns their partial
+    sums (nested dicts/lists/tuples of numpy arrays, picklable, no per-sample data) without
+    touching the accumulator; the caller combines partials in a fixed order
+    (:mod:`tlsmc.executors.reduction`) and hands the total to :meth:`merge`.  ``rows()``
+    reads ``self.sums``.  ``distributes`` is False for measurements whose partials are not
+    small sums (they keep samples) and so run only in the client's process.
+    """
+
+    distributes = True
+    sums = None
+
+    def partial(self, spectrum, weight, rates_at):  # pragma: no cover - per kind
+        raise NotImplementedError
+
+    def merge(self, part) -> None:
+        """Add partial sums (of later samples than those merged so far)."""
+        self.sums = part if self.sums is None else combine_sums(self.sums, part)
+
+    def add(self, spectrum, weight, rates_at) -> None:
+        """``merge(partial(...))``: add one batch of samples directly."""
+        self.merge(self.partial(spectrum, weight, rates_at))
+
+
+class FieldSums(PartialSums):
+    """A :class:`PartialSums` whose sums are named numpy arrays (the attributes listed in
+    ``sum_fields``, created zeroed by ``__init__``): :meth:`accumulate` adds one batch of
+    samples into ``out`` (a dict of zeroed arrays of the same shapes); after :meth:`merge` the
+    attributes hold the totals, which ``rows()`` reads."""
+
+    sum_fields: tuple[str, ...] = ()
+
+    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def partial(self, spectrum, weight, rates_at) -> dict:
+        out = {k: np.zeros_like(getattr(self, k)) for k in self.sum_fields}
+        self.accumulate(spectrum, weight, rates_at, out)
+        return out
+
+    def merge(self, part) -> None:
+        super().merge(part)
+        for k in self.sum_fields:
+            setattr(self, k, self.sums[k])

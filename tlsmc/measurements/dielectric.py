@@ -62,7 +62,7 @@ from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
 from .acoustic import _parts, pv_table, shell_density, shell_model, shell_variates, shell_velocity
-from .common import check_temperatures, make_rows
+from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
            "dielectric_constants"]
@@ -144,7 +144,9 @@ class Dielectric:
         return _DielectricAcc(self, n_total, scenario)
 
 
-class _DielectricAcc:
+class _DielectricAcc(FieldSums):
+    sum_fields = ('res', 'rel', 'vel')
+
     def __init__(self, cfg: Dielectric, n_total: int, scenario):
         self.cfg, self.n, self.material = cfg, n_total, scenario.material
         self.channels = tuple(scenario.rates)
@@ -179,7 +181,7 @@ class _DielectricAcc:
                     g[k, :, f] = orientation_factor(np.nan_to_num(a, nan=0.0))
         return g
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         s = shell_variates(self.shell, spectrum.delta_K)
         x = np.ascontiguousarray(np.stack([shell_density(self.shell, s, w) / self.n
                                            for w in self.w_K], axis=1))
@@ -188,15 +190,15 @@ class _DielectricAcc:
         for j, T in enumerate(self.cfg.temperatures_K):
             y = np.ascontiguousarray(np.stack([shell_velocity(self.shell, s, self.tables[f][j])
                                                / self.n for f in range(len(self.w_K))], axis=1))
-            self.vel[j, :, 0] += y.sum(0)
-            self.vel[j, :, 1] += (y * y).sum(0)
+            out["vel"][j, :, 0] += y.sum(0)
+            out["vel"][j, :, 1] += (y * y).sum(0)
             K = rates_at(T).K
             for k, gk in enumerate(self._saturation(s, x, T)):
                 xg = np.ascontiguousarray(x * gk)
-                self.res[j, k, :, 0] += xg.sum(0)
-                self.res[j, k, :, 1] += (xg * xg).sum(0)
+                out["res"][j, k, :, 0] += xg.sum(0)
+                out["res"][j, k, :, 1] += (xg * xg).sum(0)
                 relaxation_sums(wD2, spectrum.E_K, K, K_ref, T, self.cfg.T_ref_K,
-                                self.omega, xg, y, self.rel[j, k])
+                                self.omega, xg, y, out["rel"][j, k])
 
     def rows(self) -> list[dict]:
         out: list[dict] = []

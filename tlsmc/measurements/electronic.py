@@ -45,7 +45,7 @@ from ..config import ConfigError, param, require
 from ..dynamics.occupations import occupation_and_derivative
 from ..rates.bcs import entropy_ratio, heat_capacity_ratio
 from ..units import K_B, PI
-from .common import UNITS, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import FieldSums, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
 from .expansion import antithetic_unit, bulk_modulus, dilatation_coupling_K
 
 __all__ = ["ElectronicExpansion", "ELECTRONIC_UNITS", "alpha_e", "electronic_heat_capacity"]
@@ -129,7 +129,9 @@ class ElectronicExpansion:
                               bulk_modulus(mat), antithetic_unit(pop), _nu(mat), mat.Tc_K)
 
 
-class _ElectronicAcc:
+class _ElectronicAcc(FieldSums):
+    sum_fields = ('s1', 's2')
+
     def __init__(self, cfg: ElectronicExpansion, n_total: int, coupling_K: float, B_Pa: float,
                  unit: int, nu: float, Tc_K: float | None):
         self.cfg, self.coupling_K, self.B, self.unit = cfg, coupling_K, B_Pa, unit
@@ -141,14 +143,14 @@ class _ElectronicAcc:
         self.s1 = np.zeros((T.size, 2, self.times.size))       # series α_TLS, C_TLS
         self.s2 = np.zeros((T.size, 2, 2, self.times.size))
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         E = spectrum.E_K
         s = -(K_B / self.B) * weight * (self.coupling_K * spectrum.D_unit)
         for j, T in enumerate(self.cfg.temperatures_K):
             _, dndT = occupation_and_derivative(E, T)
             G = np.ascontiguousarray(np.stack([s * dndT, K_B * weight * E * dndT]))
             K = np.ascontiguousarray(rates_at(T).K, dtype=np.float64)
-            unit_moments(G, K, self.unit, self.times, self.s1[j], self.s2[j])
+            unit_moments(G, K, self.unit, self.times, out["s1"][j], out["s2"][j])
 
     def _se(self, s1, s2) -> np.ndarray:
         if self.n_units < 2:

@@ -44,7 +44,8 @@ from ..seeding import SEED_BLOCK
 from ..population.soft import SoftPotentialModel
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B, ev_to_kelvin
-from .common import TIME_RANGE_S, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import (TIME_RANGE_S, UNITS, PartialSums, TimeGrid, check_temperatures, make_rows,
+                    standard_error)
 
 __all__ = ["ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K", "bulk_modulus",
            "antithetic_unit"]
@@ -130,21 +131,22 @@ class ThermalExpansion:
                              bulk_modulus(mat), antithetic_unit(pop))
 
 
-class _ExpansionAcc:
+class _ExpansionAcc(PartialSums):
+    """Sums over antithetic units: ``lin1`` (per T, series α, C at K(T)), ``lin2`` (their
+    products), ``stp1``/``stp2`` (strain at K(T + δT))."""
+
     def __init__(self, cfg: ThermalExpansion, n_total: int, coupling_K: float, B_Pa: float,
                  unit: int):
         self.cfg, self.coupling_K, self.B, self.unit = cfg, coupling_K, B_Pa, unit
         self.n_units = -(-n_total // unit)
         self.times = cfg.output_times()
         self.lin_times = np.append(self.times, np.inf)
-        nT, nt = len(cfg.temperatures_K), self.lin_times.size
         self.strain = "strain" in cfg.observables
-        self.lin1 = np.zeros((nT, 2, nt))                  # series α, C at K(T)
-        self.lin2 = np.zeros((nT, 2, 2, nt))
-        self.stp1 = np.zeros((nT, 1, self.times.size))     # strain at K(T + δT)
-        self.stp2 = np.zeros((nT, 1, 1, self.times.size))
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def partial(self, spectrum, weight, rates_at) -> dict:
+        nT, nt, ns = len(self.cfg.temperatures_K), self.lin_times.size, self.times.size
+        part = {"lin1": np.zeros((nT, 2, nt)), "lin2": np.zeros((nT, 2, 2, nt)),
+                "stp1": np.zeros((nT, 1, ns)), "stp2": np.zeros((nT, 1, 1, ns))}
         E = spectrum.E_K
         # −(k_B/B) w D: strain per unit occupation change, per sample
         s = -(K_B / self.B) * weight * (self.coupling_K * spectrum.D_unit)
@@ -152,12 +154,13 @@ class _ExpansionAcc:
             n_T, dndT = occupation_and_derivative(E, T)
             G = np.ascontiguousarray(np.stack([s * dndT, K_B * weight * E * dndT]))
             K = np.ascontiguousarray(rates_at(T).K, dtype=np.float64)
-            unit_moments(G, K, self.unit, self.lin_times, self.lin1[j], self.lin2[j])
+            unit_moments(G, K, self.unit, self.lin_times, part["lin1"][j], part["lin2"][j])
             if self.strain:
                 dT = self.cfg.step_fraction * T
                 h = np.ascontiguousarray((s * (n_eq(E, T + dT) - n_T))[None, :])
                 Kp = np.ascontiguousarray(rates_at(T + dT).K, dtype=np.float64)
-                unit_moments(h, Kp, self.unit, self.times, self.stp1[j], self.stp2[j])
+                unit_moments(h, Kp, self.unit, self.times, part["stp1"][j], part["stp2"][j])
+        return part
 
     def _se(self, s1, s2) -> np.ndarray:
         if self.n_units < 2:
@@ -165,8 +168,9 @@ class _ExpansionAcc:
         return standard_error(s1, s2, self.n_units)
 
     def _gamma(self, j: int, idx) -> tuple[np.ndarray, np.ndarray]:
-        a, c = self.lin1[j, 0, idx], self.lin1[j, 1, idx]
-        saa, sac, scc = self.lin2[j, 0, 0, idx], self.lin2[j, 0, 1, idx], self.lin2[j, 1, 1, idx]
+        lin1, lin2 = self.sums["lin1"], self.sums["lin2"]
+        a, c = lin1[j, 0, idx], lin1[j, 1, idx]
+        saa, sac, scc = lin2[j, 0, 0, idx], lin2[j, 0, 1, idx], lin2[j, 1, 1, idx]
         n = self.n_units
         with np.errstate(divide="ignore", invalid="ignore"):
             rho = np.where(c != 0.0, a / np.where(c != 0.0, c, 1.0), np.nan)
@@ -180,7 +184,7 @@ class _ExpansionAcc:
         t, nt = self.times, self.times.size
         inf = [math.inf]
         for j, T in enumerate(self.cfg.temperatures_K):
-            a1, a2 = self.lin1[j, 0], self.lin2[j, 0, 0]
+            a1, a2 = self.sums["lin1"][j, 0], self.sums["lin2"][j, 0, 0]
             if "alpha" in want:
                 out += make_rows("alpha", T, t, a1[:nt], self._se(a1[:nt], a2[:nt]))
             if "alpha_eq" in want:
@@ -190,7 +194,7 @@ class _ExpansionAcc:
             if "Gamma_eq" in want:
                 out += make_rows("Gamma_eq", T, inf, *self._gamma(j, slice(nt, nt + 1)))
             if self.strain:
-                v, v2 = self.stp1[j, 0], self.stp2[j, 0, 0]
+                v, v2 = self.sums["stp1"][j, 0], self.sums["stp2"][j, 0, 0]
                 out += make_rows("strain", T, t, v, self._se(v, v2),
                                  step_K=self.cfg.step_fraction * T)
         return out

@@ -32,7 +32,7 @@ from ..rates import build_rates
 from ..dynamics.coupled import CoupledTrajectory, IntegratorOptions, integrate_coupled
 from ..dynamics.sample_thermal import ThermalModel
 from ..units import K_B
-from .common import T_RANGE_K, TimeGrid, make_rows
+from .common import T_RANGE_K, PartialSums, TimeGrid, make_rows
 
 __all__ = ["HeatPulse", "HEAT_PULSE_OBSERVABLES"]
 
@@ -131,20 +131,31 @@ def _subset(spectrum, sel):
                   for f in dataclasses.fields(cls)})
 
 
-class _HeatPulseAcc:
-    """Keeps the chunks; ``rows()`` integrates (full population, batches, no TLSs) and
-    leaves the trajectories in ``self.trajectories`` (keys full, batch<b>, without)."""
+@dataclass(frozen=True)
+class _Kept:
+    """The samples themselves (spectra and weights, in order): ``+`` concatenates."""
+
+    spectra: tuple
+    weights: tuple
+
+    def __add__(self, other: "_Kept") -> "_Kept":
+        return _Kept(self.spectra + other.spectra, self.weights + other.weights)
+
+
+class _HeatPulseAcc(PartialSums):
+    """Keeps the chunks (so it does not distribute: its "partial sums" are the samples);
+    ``rows()`` integrates (full population, batches, no TLSs) and leaves the trajectories in
+    ``self.trajectories`` (keys full, batch<b>, without)."""
+
+    distributes = False
 
     def __init__(self, cfg: HeatPulse, n_total: int, material, channels):
         self.cfg, self.n_total = cfg, n_total
         self.material, self.channels = material, tuple(channels)
-        self.spectra: list = []
-        self.weights: list[np.ndarray] = []
         self.trajectories: dict[str, CoupledTrajectory] = {}
 
-    def add(self, spectrum, weight, rates_at) -> None:
-        self.spectra.append(spectrum)
-        self.weights.append(np.asarray(weight, dtype=float))
+    def partial(self, spectrum, weight, rates_at) -> _Kept:
+        return _Kept((spectrum,), (np.asarray(weight, dtype=float),))
 
     def integrate(self, spectrum, weight) -> CoupledTrajectory:
         """The self-consistent run of one (sub-)population (``spectrum`` may be None: no TLSs)."""
@@ -166,8 +177,8 @@ class _HeatPulseAcc:
 
     def rows(self) -> list[dict]:
         cfg = self.cfg
-        spectrum = _concat(self.spectra)
-        weight = np.concatenate(self.weights)
+        spectrum = _concat(self.sums.spectra)
+        weight = np.concatenate(self.sums.weights)
         full = self.integrate(spectrum, weight)
         part = np.arange(weight.shape[0]) % cfg.parts
         batches = [self.integrate(_subset(spectrum, part == b), cfg.parts * weight[part == b])

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import param, require
-from ..dynamics.propagation import evolve
+from ..dynamics.propagation import EvolutionSums, evolve
 from ..dynamics.protocols import PROTOCOL_SHAPES, Protocol, SegmentsShape, temperature_protocol
 from ..dynamics.occupations import n_eq
 from ..units import K_B
-from .common import T_RANGE_K, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import T_RANGE_K, PartialSums, TimeGrid, check_temperatures, make_rows, standard_error
 
 __all__ = ["TemperatureHistory"]
 
@@ -70,21 +70,22 @@ class TemperatureHistory:
         return _HistoryAcc(self, n_total)
 
 
-class _HistoryAcc:
+class _HistoryAcc(PartialSums):
+    """Sums: ``evolution`` (dn, dn_sq, flux, flux_sq of :class:`EvolutionSums`) and
+    ``plain`` (Σ a n_ref, Σ (a n_ref)²)."""
+
     def __init__(self, cfg: TemperatureHistory, n_total: int):
         self.cfg, self.n = cfg, n_total
         self.protocol = cfg.compiled()
-        self.sums = None
-        self.plain = np.zeros(2)
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def partial(self, spectrum, weight, rates_at) -> dict:
         a = K_B * weight * spectrum.E_K
         n_ref = n_eq(spectrum.E_K, self.protocol.T_initial_K)
         # row 1 gives the cross term 2 Σ a² n_ref Δn of Σ (a n)² = Σ (a n_ref + a Δn)²
         coef = np.stack([a, 2.0 * a * a * n_ref])
         sums = evolve(spectrum.E_K, coef, rates_at, self.protocol, self.cfg.times.values(), n_ref)
-        self.sums = sums if self.sums is None else self.sums + sums
-        self.plain += [(a * n_ref).sum(), ((a * n_ref) ** 2).sum()]
+        return {"evolution": (sums.dn, sums.dn_sq, sums.flux, sums.flux_sq),
+                "plain": np.array([(a * n_ref).sum(), ((a * n_ref) ** 2).sum()])}
 
     def rows(self) -> list[dict]:
         t = self.cfg.times.values()
@@ -92,11 +93,12 @@ class _HistoryAcc:
         T_of_t = self.protocol.temperatures_K[seg]
         T1 = float(self.protocol.T_initial_K)
         out: list[dict] = []
-        s = self.sums
+        s = EvolutionSums(*self.sums["evolution"])
+        plain = self.sums["plain"]
         for k in range(t.shape[0]):
             if "U" in self.cfg.observables:
-                value = self.plain[0] + s.dn[0, k]
-                second = self.plain[1] + s.dn[1, k] + s.dn_sq[0, k]
+                value = plain[0] + s.dn[0, k]
+                second = plain[1] + s.dn[1, k] + s.dn_sq[0, k]
                 out += make_rows("U", T_of_t[k], [t[k]], [value],
                                  standard_error([value], [second], self.n), T1_K=T1)
             if "Qdot" in self.cfg.observables:

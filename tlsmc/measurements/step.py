@@ -14,7 +14,7 @@ from ..config import param, require
 from ..dynamics.relaxation import RelaxationSums
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B
-from .common import T_RANGE_K, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import T_RANGE_K, PartialSums, TimeGrid, check_temperatures, make_rows, standard_error
 
 __all__ = ["HeatCapacity", "HeatRelease"]
 
@@ -53,19 +53,22 @@ class HeatCapacity:
         return _HeatCapacityAcc(self, n_total)
 
 
-class _HeatCapacityAcc:
+class _HeatCapacityAcc(PartialSums):
+    """Sums: ``linear`` (per T, RelaxationSums moments at K(T) of g, g² [, g2, 2 g g2, g2²
+    for C_tf]), ``step`` (per T, at K(T+δT): h, h², 2 a n_T a Δn), ``plain`` (per T:
+    Σ a n_T, Σ (a n_T)²)."""
+
     def __init__(self, cfg: HeatCapacity, n_total: int):
         self.cfg, self.n = cfg, n_total
-        T = cfg.temperatures_K
         self.tf = "C_tf" in cfg.observables
-        # K(T): g, g² [, g2, 2 g g2, g2²  for C_tf]
-        self.linear = [RelaxationSums(5 if self.tf else 2) for _ in T]
-        self.step = [RelaxationSums(3) for _ in T]       # K(T+δT): h, h², 2 a n_T a Δn
-        self.plain = np.zeros((len(T), 2))                # Σ a n_T, Σ (a n_T)²
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def partial(self, spectrum, weight, rates_at) -> dict:
+        T_list = self.cfg.temperatures_K
+        linear = [RelaxationSums(5 if self.tf else 2) for _ in T_list]
+        step = [RelaxationSums(3) for _ in T_list]
+        plain = np.zeros((len(T_list), 2))
         a = K_B * weight * spectrum.E_K
-        for j, T in enumerate(self.cfg.temperatures_K):
+        for j, T in enumerate(T_list):
             dT = self.cfg.step_fraction * T
             n_T, dndT = occupation_and_derivative(spectrum.E_K, T)
             g = a * dndT
@@ -76,11 +79,13 @@ class _HeatCapacityAcc:
                 dlnK_dT = (np.log(rates_at(T + h).K) - np.log(rates_at(T - h).K)) / (2 * h)
                 g2 = a * n_T * dlnK_dT
                 series += [g2, 2.0 * g * g2, g2 * g2]
-            self.linear[j].add(K, np.stack(series))
+            linear[j].add(K, np.stack(series))
             dn = n_eq(spectrum.E_K, T + dT) - n_T
             h = a * dn / dT
-            self.step[j].add(rates_at(T + dT).K, np.stack([h, h * h, 2.0 * (a * n_T) * (a * dn)]))
-            self.plain[j] += [(a * n_T).sum(), ((a * n_T) ** 2).sum()]
+            step[j].add(rates_at(T + dT).K, np.stack([h, h * h, 2.0 * (a * n_T) * (a * dn)]))
+            plain[j] += [(a * n_T).sum(), ((a * n_T) ** 2).sum()]
+        return {"linear": [r.moments() for r in linear], "step": [r.moments() for r in step],
+                "plain": plain}
 
     def rows(self) -> list[dict]:
         out: list[dict] = []
@@ -88,7 +93,8 @@ class _HeatCapacityAcc:
         want = set(self.cfg.observables)
         for j, T in enumerate(self.cfg.temperatures_K):
             dT = self.cfg.step_fraction * T
-            lin, stp = self.linear[j], self.step[j]
+            lin = RelaxationSums.from_moments(*self.sums["linear"][j])
+            stp = RelaxationSums.from_moments(*self.sums["step"][j])
             if "C" in want:
                 out += make_rows("C", T, t, lin.evaluate(0, "relaxed", t),
                              standard_error(lin.evaluate(0, "relaxed", t),
@@ -107,7 +113,7 @@ class _HeatCapacityAcc:
                              standard_error(c_step, stp.evaluate(1, "relaxed_sq", t), self.n),
                              step_K=dT)
             if "U" in want:
-                u0, u0_sq = self.plain[j]
+                u0, u0_sq = self.sums["plain"][j]
                 value = u0 + dT * c_step
                 second = (u0_sq + stp.evaluate(2, "relaxed", t)
                           + dT * dT * stp.evaluate(1, "relaxed_sq", t))
@@ -141,34 +147,38 @@ class HeatRelease:
         return _HeatReleaseAcc(self, n_total)
 
 
-class _HeatReleaseAcc:
+class _HeatReleaseAcc(PartialSums):
+    """Sums: ``relax`` (per T1, RelaxationSums moments at K(T0) of d, d², a n1 d) and
+    ``plain`` (per T1: Σ a n1, Σ (a n1)²)."""
+
     def __init__(self, cfg: HeatRelease, n_total: int):
         self.cfg, self.n = cfg, n_total
-        self.sums = [RelaxationSums(3) for _ in cfg.T1_K]   # d, d², a n1 d
-        self.plain = np.zeros((len(cfg.T1_K), 2))            # Σ a n1, Σ (a n1)²
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def partial(self, spectrum, weight, rates_at) -> dict:
+        relax = [RelaxationSums(3) for _ in self.cfg.T1_K]
+        plain = np.zeros((len(self.cfg.T1_K), 2))
         a = K_B * weight * spectrum.E_K
         K0 = rates_at(self.cfg.T0_K).K
         n0 = n_eq(spectrum.E_K, self.cfg.T0_K)
         for j, T1 in enumerate(self.cfg.T1_K):
             n1 = n_eq(spectrum.E_K, T1)
             d = a * (n1 - n0)
-            self.sums[j].add(K0, np.stack([d, d * d, a * n1 * d]))
-            self.plain[j] += [(a * n1).sum(), ((a * n1) ** 2).sum()]
+            relax[j].add(K0, np.stack([d, d * d, a * n1 * d]))
+            plain[j] += [(a * n1).sum(), ((a * n1) ** 2).sum()]
+        return {"relax": [r.moments() for r in relax], "plain": plain}
 
     def rows(self) -> list[dict]:
         out: list[dict] = []
         t = self.cfg.times.values()
         T0 = self.cfg.T0_K
         for j, T1 in enumerate(self.cfg.T1_K):
-            s = self.sums[j]
+            s = RelaxationSums.from_moments(*self.sums["relax"][j])
             if "Qdot" in self.cfg.observables:
                 q = s.evaluate(0, "flux", t) / t
                 q2 = s.evaluate(1, "flux_sq", t) / t**2
                 out += make_rows("Qdot", T0, t, q, standard_error(q, q2, self.n), T1_K=T1)
             if "U" in self.cfg.observables:
-                u1, u1_sq = self.plain[j]
+                u1, u1_sq = self.sums["plain"][j]
                 value = u1 - s.evaluate(0, "relaxed", t)
                 second = u1_sq - 2.0 * s.evaluate(2, "relaxed", t) + s.evaluate(1, "relaxed_sq", t)
                 out += make_rows("U", T0, t, value, standard_error(value, second, self.n), T1_K=T1)
