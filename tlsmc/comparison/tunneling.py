@@ -23,6 +23,7 @@ import numpy as np
 from ..analytic.closed_forms import stm as stm_closed
 from ..analytic.closed_forms import tf1982
 from ..analytic.quadrature import stm
+from ..analytic.quadrature.step_function import heat_capacity_step_function
 from ..measurements import HeatCapacity, HeatRelease
 from ..rates.one_phonon import OnePhonon
 from ..rates.tf import TFMultiphonon, TFNondiagonal, tf_parameters
@@ -111,7 +112,7 @@ def _tf_closed_form(scenario):
 
 def _step_function(model, T, t, observable) -> np.ndarray:
     try:
-        return stm.heat_capacity_step_function(model, T, t, observable)
+        return heat_capacity_step_function(model, T, t, observable)
     except ValueError:          # outside TF's regime Δ0 << Δ
         return np.full_like(t, np.nan)
 

@@ -429,5 +429,11 @@ def energy_after_cooling(model: STMModel, T1_K: float, T0_K: float, t_s,
     return u0 + np.sum(F) - _relaxed_sum(F, K, t_s)
 
 
-# TF's step-function column lives in its own module (split quadrature, analytic ∂/∂T)
-from .step_function import heat_capacity_step_function  # noqa: E402
+
+def heat_capacity_step_function(model: STMModel, T_K: float, t_s, observable: str = "C",
+                                **options) -> np.ndarray:
+    """TF's step-function C or C_tf of ``model``, J m^-3 K^-1: see
+    :func:`tlsmc.analytic.quadrature.step_function.heat_capacity_step_function` (its own
+    module: Δ quadrature split at the θ-function's kinks, ∂ ln k/∂T at fixed Δ)."""
+    from .step_function import heat_capacity_step_function as step_function
+    return step_function(model, T_K, t_s, observable, **options)
