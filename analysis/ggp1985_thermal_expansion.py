@@ -121,7 +121,7 @@ class Run:
         model = dataclasses.replace(self.sc.population, type2_ratio=ratio)
         q = soft_expansion_quadrature(model, self.sc.material, self.sc.rates)
         a, C = q.alpha_and_heat_capacity(T, times)
-        tail = depth_tail_alpha(model, self.sc.material, T)   # type 1 boundary (dominant)
+        tail = depth_tail_alpha(model, self.sc.material, T)   # type-1 and type-2 boundaries
         sc = dataclasses.replace(self.sc, population=model)
         tau1 = closed_forms(sc, T, [1.0])["tau_min"][0]
         kw = dict(c=self.c, chi=self.chi, psi_ratio=ratio, eta_L=self.eta_L, W_K=self.W)
@@ -370,8 +370,10 @@ def write_report(run: Run, out: Path, figures: list[Path]) -> Path:
       f"(`tlsmc.analytic.quadrature.expansion.depth_tail_alpha`, exact for the χ-independent "
       f"part; with χ = 0 it cancels α_eq to 1e-4 in the tests) leaves the χ-dependent "
       f"remainder that GGP's τ_expt-independent terms describe: {tails}. The tail covers "
-      f"the χ-independent type-1 boundary (the type-2 boundary runs nearly along the R̃ "
-      f"shift and is neglected); the t → ∞ limit does not depend on the rate coupling. "
+      f"the χ-independent type-1 and type-2 boundaries (per unit density equal, so the tail "
+      f"carries 1 + ψ2/ψ1); it neglects the χ² part of D beyond the cut, which leaves α_eq + "
+      f"tail uncertain by ~1 % at these depths; the t → ∞ limit does not depend on the rate "
+      f"coupling. "
       f"Type 1 alone (ψ2/ψ1 = 0, where the tail is complete): "
       + "; ".join(f"{T:g} K: {run.type2_quadrature(T, 0.0, [np.inf])['alpha_eq_tail']:.3g} K⁻¹"
                   for T in run.temps)

@@ -112,7 +112,10 @@ def test_history_scenario_with_ramp_protocol(base_table):
     sc = tlsmc.parse_scenario(base_table)
     assert tlsmc.parse_scenario(sc.to_table()) == sc
     proto = sc.measurement[0].compiled()
-    assert proto.n_segments == 101 and proto.temperatures_K[-1] == 0.3
+    # steps of <= 1 % of the local T (issue 12 item 6): ceil(ln 3 / ln 1.01) = 111 pieces, not
+    # 100 equal ones (0.002 K = 2 % of T at the cold end)
+    assert proto.n_segments == 112 and proto.temperatures_K[-1] == 0.3
+    assert np.max(np.abs(np.diff(proto.temperatures_K[:-1])) / proto.temperatures_K[:-2]) < 0.0101
 
 
 # ----------------------------------------------------------------------------- bad input

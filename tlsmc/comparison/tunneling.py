@@ -3,7 +3,11 @@
 ``exact`` is the deterministic quadrature of exactly the same model
 (:mod:`tlsmc.analytic.quadrature.stm`: same Δ range, J0 distribution and rate channels);
 ``closed_form`` the STM T ln t law and heat release for the one_phonon channel alone
-(:mod:`tlsmc.analytic.closed_forms.stm`), or TF eq. 18 with eq. 19 as printed (constant 3)
+(:mod:`tlsmc.analytic.closed_forms.stm`), NaN where its neglected terms
+(:func:`~tlsmc.analytic.closed_forms.stm.closed_form_validity`, ``bound``: fast- and
+slow-TLS corrections, Δ-cut-off and J0-density deviation, relative) reach
+:data:`CLOSED_FORM_TOL` = 1e-2 (the form is then outside its regime: e.g. 0.1 K, 1 µs, where
+it is 9 % off), or TF eq. 18 with eq. 19 as printed (constant 3)
 for ``C_tf`` when the only channel is a TF one and the J0 density is uniform on its support
 (:mod:`tlsmc.analytic.closed_forms.tf1982`); ``step_function`` TF's step-function
 approximation (TF eqs. 16–17, 1 − e^{−Kt} → θ(Kt − 1)) applied to the same model (C and
@@ -21,6 +25,7 @@ from ..analytic.closed_forms import stm as stm_closed
 from ..analytic.closed_forms import tf1982
 from ..analytic.quadrature import metals as metals_quad
 from ..analytic.quadrature import stm
+from ..analytic.quadrature.step_function import heat_capacity_step_function
 from ..measurements import HeatCapacity, HeatRelease
 from ..rates.electron import Electron
 from ..rates.one_phonon import OnePhonon
@@ -29,9 +34,18 @@ from ..units import HBAR, K_B, per_joule_to_per_kelvin
 from .common import NoCounterpart, points
 
 __all__ = ["stm_model", "quadrature_model", "heat_capacity_rows", "heat_release_rows",
-           "note"]
+           "note", "CLOSED_FORM_TOL"]
 
 _BY = "the analytic comparison"
+
+CLOSED_FORM_TOL = 1e-2
+"""Relative size of the closed forms' neglected terms (their validity ``bound``) from which
+``closed_form`` is NaN: it then differs from the exact value by up to ~this."""
+
+
+def _in_regime(closed: np.ndarray, validity) -> np.ndarray:
+    """``closed`` where its validity bound is < :data:`CLOSED_FORM_TOL`, NaN elsewhere."""
+    return np.where(np.asarray(validity.bound) < CLOSED_FORM_TOL, closed, np.nan)
 
 
 def _one_phonon_a(material) -> float:
@@ -106,7 +120,7 @@ def _tf_closed_form(scenario):
 
 def _step_function(model, T, t, observable) -> np.ndarray:
     try:
-        return stm.heat_capacity_step_function(model, T, t, observable)
+        return heat_capacity_step_function(model, T, t, observable)
     except ValueError:          # outside TF's regime Δ0 << Δ
         return np.full_like(t, np.nan)
 
@@ -120,7 +134,9 @@ def heat_capacity_rows(m: HeatCapacity, model, scenario) -> list[dict]:
     for T in m.temperatures_K:
         dT = m.step_fraction * T
         if "C" in m.observables:
-            closed = stm_closed.heat_capacity_closed_form(model, T, t) if one_phonon else nan
+            closed = (_in_regime(stm_closed.heat_capacity_closed_form(model, T, t),
+                                 stm_closed.closed_form_validity(model, "heat_capacity", t, T_K=T))
+                      if one_phonon else nan)
             step = nan if one_phonon else _step_function(model, T, t, "C")
             rows += points("C", T, t, stm.heat_capacity(model, T, t), closed, step)
         if "C_tf" in m.observables:
@@ -145,7 +161,10 @@ def heat_release_rows(m: HeatRelease, model, scenario) -> list[dict]:
     nan = np.full_like(t, np.nan)
     for T1 in m.T1_K:
         if "Qdot" in m.observables:
-            closed = (stm_closed.heat_release_closed_form(model, T1, m.T0_K, t) if model.rate is None else nan)
+            closed = (_in_regime(stm_closed.heat_release_closed_form(model, T1, m.T0_K, t),
+                                 stm_closed.closed_form_validity(model, "heat_release", t,
+                                                                 T1_K=T1, T0_K=m.T0_K))
+                      if model.rate is None else nan)
             rows += points("Qdot", m.T0_K, t, stm.heat_release(model, T1, m.T0_K, t), closed, T1_K=T1)
         if "U" in m.observables:
             rows += points("U", m.T0_K, t, stm.energy_after_cooling(model, T1, m.T0_K, t), nan,

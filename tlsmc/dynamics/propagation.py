@@ -38,8 +38,8 @@ class EvolutionSums:
 
 
 def evolve(E_K: np.ndarray, coef: np.ndarray, rates_at: Callable[[float], RateSet],
-           protocol: Protocol, times_s: np.ndarray, n_initial: np.ndarray | None = None
-           ) -> EvolutionSums:
+           protocol: Protocol, times_s: np.ndarray, n_initial: np.ndarray | None = None,
+           unit: int = 1) -> EvolutionSums:
     """Evolve every TLS through ``protocol`` and reduce at ``times_s``.
 
     Parameters
@@ -50,6 +50,8 @@ def evolve(E_K: np.ndarray, coef: np.ndarray, rates_at: Callable[[float], RateSe
     protocol : the temperature history
     times_s : (n_t,) output times >= 0, s (any order)
     n_initial : (N,) occupations at t = 0⁻; default n_eq(E, T_initial)
+    unit : the ``*_sq`` sums square the sums over consecutive units of ``unit`` TLSs
+        (antithetic units, PHYSICS §9); 1: per TLS
     """
     times = np.asarray(times_s, dtype=float)
     if np.any(times < 0) or not np.all(np.isfinite(times)):
@@ -70,7 +72,7 @@ def evolve(E_K: np.ndarray, coef: np.ndarray, rates_at: Callable[[float], RateSe
         sel = np.nonzero((times >= starts[s]) & ((times < ends[s]) | last))[0]
         offsets = np.ascontiguousarray(times[sel] - starts[s])
         seg = [np.zeros((n_blocks, n_coef, sel.shape[0])) for _ in range(4)]
-        advance_segment(n, n_ref, rates.K, neq, coef, offsets, ends[s] - starts[s], *seg)
+        advance_segment(n, n_ref, rates.K, neq, coef, offsets, ends[s] - starts[s], *seg, unit)
         for full, part in zip(parts, seg):
             full[:, :, sel] = part
     return EvolutionSums(*(p.sum(axis=0) for p in parts))

@@ -25,7 +25,8 @@ the quantity they describe: a temperature protocol (values in K, must be > 0;
 Step, segments, rectangular pulses and ``previous`` tables are piecewise
 constant already and compile exactly.  Continuous shapes (ramp, exponential
 pulse, linear table) are cut into segments over which the value changes by at
-most ``resolution`` (default: 1/100 of the amplitude); each segment carries the
+most ``resolution`` (default: 1/100 of the amplitude; for a ramp between two positive
+values also at most 1 % of the local value, see :class:`RampShape`); each segment carries the
 exact time average of the shape over it, so ∫f dt is preserved (the exponential
 tail below the last level is one segment of length 2τ with the tail's exact
 integral).  The propagation through the compiled segments is then exact.
@@ -231,8 +232,15 @@ class RectPulseShape:
 class RampShape:
     """Linear from ``initial`` (t <= start_s) to ``final`` (t >= start_s + duration_s).
 
-    Compiled into ceil(|final − initial| / resolution) equal segments, each at
-    its mid value (= its time average).
+    With ``resolution`` given: ceil(|final − initial| / resolution) equal segments.  By
+    default the segment edges are those values v_k at which the value changes by at most
+    |final − initial|/100 and, when both ends are > 0 (temperatures), by at most
+    ``REL_STEP`` = 1 % of the local value: n = max(100, ceil(|ln(final/initial)| /
+    ln(1 + REL_STEP))) pieces with geometric edges v_k = initial (final/initial)^{k/n} when
+    the second count is larger (a 10 -> 0.1 K ramp: 463 pieces, the last at 0.1005 K instead
+    of 0.1495 K with 100 equal ones), else 100 equal pieces.  Each segment lasts the time the
+    linear ramp takes between its edges and carries the ramp's time average over it, the
+    mean of its edge values (so ∫ f dt is exact).
     """
 
     initial: float = param()
@@ -249,14 +257,36 @@ class RampShape:
                 f"{prefix}.final must differ from {prefix}.initial (got {self.final:g})")
         self._pieces(prefix)
 
+    REL_STEP = 0.01
+
+    def _geometric(self) -> int:
+        """Pieces of the relative (geometric) default, 0 where it does not apply."""
+        if self.resolution is not None or not (self.initial > 0 and self.final > 0):
+            return 0
+        n = math.ceil(abs(math.log(self.final / self.initial)) / math.log1p(self.REL_STEP)
+                      - 1e-12)
+        return n if n > 100 else 0
+
     def _pieces(self, prefix: str) -> int:
+        n_geo = self._geometric()
+        if n_geo:
+            require(n_geo <= MAX_SEGMENTS, f"{prefix}: {n_geo} segments (at most {MAX_SEGMENTS})")
+            return n_geo
         res = self.resolution or abs(self.final - self.initial) / 100.0
         return _n_pieces(self.final - self.initial, res, f"{prefix}.resolution")
 
     def compile(self, prefix: str = "protocol") -> Profile:
         n = self._pieces(prefix)
-        edges = self.start_s + self.duration_s * np.arange(n + 1) / n
-        mids = self.initial + (self.final - self.initial) * (np.arange(n) + 0.5) / n
+        k = np.arange(n + 1) / n
+        if self._geometric():
+            levels = self.initial * (self.final / self.initial) ** k
+            levels[-1] = self.final
+            frac = (levels - self.initial) / (self.final - self.initial)
+        else:
+            levels = self.initial + (self.final - self.initial) * k
+            frac = k
+        edges = self.start_s + self.duration_s * frac
+        mids = 0.5 * (levels[:-1] + levels[1:])
         return _profile(self.initial, edges, np.append(mids, self.final))
 
 

@@ -18,7 +18,9 @@ table) whose ``start(n_total, scenario)`` returns an accumulator with
 
 Every observable is a weighted sum Σ_i x_i over N independent samples; its
 standard error is sqrt(N/(N−1) (Σ x_i² − (Σ x_i)²/N)), from the per-sample
-second moment accumulated alongside.  Registry :data:`MEASUREMENTS` maps
+second moment accumulated alongside.  For a population drawn in antithetic units
+(soft potentials with ``antithetic = true``: mirror pairs or type-2 quartets, PHYSICS §9)
+the x_i are the unit sums and N the number of units (``common.UnitMoments``).  Registry :data:`MEASUREMENTS` maps
 ``kind`` to the config class: one module per family, one line here each.
 
 What the ``T_K`` column of a result row means (one meaning per measurement kind):

@@ -10,7 +10,8 @@ of the spectrum and the integrator's five work arrays).
 
 Standard errors (batch means): T(t) is a nonlinear functional of the whole
 population, not a sum of independent terms.  The samples are split by index
-into M = ceil(B / f) parts (sample i -> part i mod M, weights × M, so each part
+into M = ceil(B / f) parts (sample i -> part (i // u) mod M, u the antithetic unit of the
+population or 1, so that a unit stays in one part; weights × M, so each part
 is an unbiased population of N/M samples); B of them (``batches``, fraction
 f = ``batch_fraction`` of the samples) are integrated self-consistently on
 their own.  Each part's value has variance ≈ M σ²/N, so the standard error of
@@ -32,7 +33,7 @@ from ..rates import build_rates
 from ..dynamics.coupled import CoupledTrajectory, IntegratorOptions, integrate_coupled
 from ..dynamics.sample_thermal import ThermalModel
 from ..units import K_B
-from .common import T_RANGE_K, PartialSums, TimeGrid, make_rows
+from .common import T_RANGE_K, PartialSums, TimeGrid, make_rows, sample_unit
 
 __all__ = ["HeatPulse", "HEAT_PULSE_OBSERVABLES"]
 
@@ -116,7 +117,8 @@ class HeatPulse:
         require(n_total // self.parts >= 1024,
                 f"heat_pulse: run.n_tls / ceil(batches / batch_fraction) must be >= 1024 "
                 f"(got {n_total} / {self.parts}); lower batches, raise batch_fraction or run.n_tls")
-        return _HeatPulseAcc(self, n_total, scenario.material, scenario.rates)
+        return _HeatPulseAcc(self, n_total, scenario.material, scenario.rates,
+                             sample_unit(scenario.population))
 
 
 def _concat(parts):
@@ -149,8 +151,8 @@ class _HeatPulseAcc(PartialSums):
 
     distributes = False
 
-    def __init__(self, cfg: HeatPulse, n_total: int, material, channels):
-        self.cfg, self.n_total = cfg, n_total
+    def __init__(self, cfg: HeatPulse, n_total: int, material, channels, unit: int = 1):
+        self.cfg, self.n_total, self.unit = cfg, n_total, unit
         self.material, self.channels = material, tuple(channels)
         self.trajectories: dict[str, CoupledTrajectory] = {}
 
@@ -180,7 +182,7 @@ class _HeatPulseAcc(PartialSums):
         spectrum = _concat(self.sums.spectra)
         weight = np.concatenate(self.sums.weights)
         full = self.integrate(spectrum, weight)
-        part = np.arange(weight.shape[0]) % cfg.parts
+        part = (np.arange(weight.shape[0]) // self.unit) % cfg.parts
         batches = [self.integrate(_subset(spectrum, part == b), cfg.parts * weight[part == b])
                    for b in range(cfg.batches)]
         self.trajectories = {"full": full, **{f"batch{b}": tr for b, tr in enumerate(batches)}}

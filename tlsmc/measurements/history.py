@@ -10,7 +10,8 @@ from ..dynamics.propagation import EvolutionSums, evolve
 from ..dynamics.protocols import PROTOCOL_SHAPES, Protocol, SegmentsShape, temperature_protocol
 from ..dynamics.occupations import n_eq
 from ..units import K_B
-from .common import T_RANGE_K, PartialSums, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import (T_RANGE_K, PartialSums, TimeGrid, check_temperatures, make_rows,
+                     sample_unit, standard_error, unit_sums)
 
 __all__ = ["TemperatureHistory"]
 
@@ -26,7 +27,8 @@ class TemperatureHistory:
 
     ``U`` = Σ w E n(t); ``Qdot`` = −dU/dt.  Rows carry ``T_K`` = the temperature
     of the segment that contains t and ``T1_K`` = the temperature before t = 0 (as the
-    heat-release rows do).
+    heat-release rows do).  Standard errors over samples, or over the antithetic units of
+    a soft population with ``antithetic = true`` (unit sums squared; PHYSICS §9).
     """
 
     times: TimeGrid = param()
@@ -67,25 +69,31 @@ class TemperatureHistory:
         return temperature_protocol(self.protocol)
 
     def start(self, n_total: int, scenario=None) -> "_HistoryAcc":
-        return _HistoryAcc(self, n_total)
+        return _HistoryAcc(self, n_total, sample_unit(getattr(scenario, "population", None)))
 
 
 class _HistoryAcc(PartialSums):
-    """Sums: ``evolution`` (dn, dn_sq, flux, flux_sq of :class:`EvolutionSums`) and
-    ``plain`` (Σ a n_ref, Σ (a n_ref)²)."""
+    """Sums: ``evolution`` (dn, dn_sq, flux, flux_sq of :class:`EvolutionSums`, squares over
+    antithetic units when the population has them) and ``plain`` (Σ_u A_u, Σ_u A_u², A_u
+    the unit sum of a n_ref)."""
 
-    def __init__(self, cfg: TemperatureHistory, n_total: int):
-        self.cfg, self.n = cfg, n_total
+    def __init__(self, cfg: TemperatureHistory, n_total: int, unit: int = 1):
+        self.cfg, self.unit = cfg, unit
+        self.n = -(-n_total // unit)          # independent draws: samples or units
         self.protocol = cfg.compiled()
 
     def partial(self, spectrum, weight, rates_at) -> dict:
         a = K_B * weight * spectrum.E_K
         n_ref = n_eq(spectrum.E_K, self.protocol.T_initial_K)
-        # row 1 gives the cross term 2 Σ a² n_ref Δn of Σ (a n)² = Σ (a n_ref + a Δn)²
-        coef = np.stack([a, 2.0 * a * a * n_ref])
-        sums = evolve(spectrum.E_K, coef, rates_at, self.protocol, self.cfg.times.values(), n_ref)
+        # row 1 gives the cross term 2 Σ_u A_u (Σ_{i in u} a Δn) of Σ_u (A_u + Σ_{i in u} a Δn)²,
+        # A_u = Σ_{i in u} a n_ref (unit 1: 2 Σ a² n_ref Δn)
+        A = unit_sums(a * n_ref, self.unit)
+        A_i = np.repeat(A, self.unit)[:a.shape[0]]
+        coef = np.stack([a, 2.0 * A_i * a])
+        sums = evolve(spectrum.E_K, coef, rates_at, self.protocol, self.cfg.times.values(), n_ref,
+                      unit=self.unit)
         return {"evolution": (sums.dn, sums.dn_sq, sums.flux, sums.flux_sq),
-                "plain": np.array([(a * n_ref).sum(), ((a * n_ref) ** 2).sum()])}
+                "plain": np.array([A.sum(), (A ** 2).sum()])}
 
     def rows(self) -> list[dict]:
         t = self.cfg.times.values()

@@ -14,7 +14,8 @@ from ..config import param, require
 from ..dynamics.relaxation import RelaxationSums
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B
-from .common import T_RANGE_K, PartialSums, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import (T_RANGE_K, PartialSums, TimeGrid, UnitMoments, check_temperatures,
+                     make_rows, sample_unit, standard_error)
 
 __all__ = ["HeatCapacity", "HeatRelease"]
 
@@ -36,6 +37,11 @@ class HeatCapacity:
       E(t) = Σ w E n_eq(T)(1 − e^{−K(T) t}) absorbed after heating from a cold
       start, = Σ w E [∂n_eq/∂T (1 − e^{−Kt}) + n_eq (∂ ln K/∂T) K t e^{−Kt}];
       ∂ ln K/∂T by a central difference with relative step 1e-4 (error ~1e-8).
+
+    Standard errors: over samples, or over antithetic units (mirror pairs / type-2 quartets
+    of a soft population with ``antithetic = true``, PHYSICS §9) whose terms are summed
+    before squaring (:class:`~.common.UnitMoments`); the members of a unit are correlated,
+    and per-sample moments would underestimate the error by up to sqrt(unit).
     """
 
     temperatures_K: tuple[float, ...] = param(unit="K", doc="temperatures T before the step, "
@@ -50,23 +56,28 @@ class HeatCapacity:
         check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
 
     def start(self, n_total: int, scenario=None) -> "_HeatCapacityAcc":
-        return _HeatCapacityAcc(self, n_total)
+        return _HeatCapacityAcc(self, n_total, sample_unit(getattr(scenario, "population", None)))
 
 
 class _HeatCapacityAcc(PartialSums):
     """Sums: ``linear`` (per T, RelaxationSums moments at K(T) of g, g² [, g2, 2 g g2, g2²
     for C_tf]), ``step`` (per T, at K(T+δT): h, h², 2 a n_T a Δn), ``plain`` (per T:
-    Σ a n_T, Σ (a n_T)²)."""
+    Σ a n_T, Σ (a n_T)²); with antithetic units also ``u_lin`` (at K(T): g const, g relaxed,
+    g2 flux) and ``u_stp`` (at K(T+δT): a n_T const, h relaxed), :class:`UnitMoments` sums."""
 
-    def __init__(self, cfg: HeatCapacity, n_total: int):
+    def __init__(self, cfg: HeatCapacity, n_total: int, unit: int = 1):
         self.cfg, self.n = cfg, n_total
         self.tf = "C_tf" in cfg.observables
+        self.unit, self.n_units = unit, -(-n_total // unit)
 
     def partial(self, spectrum, weight, rates_at) -> dict:
         T_list = self.cfg.temperatures_K
         linear = [RelaxationSums(5 if self.tf else 2) for _ in T_list]
         step = [RelaxationSums(3) for _ in T_list]
         plain = np.zeros((len(T_list), 2))
+        t = self.cfg.times.values()
+        u_lin = [UnitMoments((0, 1, 2), t, self.unit) for _ in T_list] if self.unit > 1 else None
+        u_stp = [UnitMoments((0, 1), t, self.unit) for _ in T_list] if self.unit > 1 else None
         a = K_B * weight * spectrum.E_K
         for j, T in enumerate(T_list):
             dT = self.cfg.step_fraction * T
@@ -82,10 +93,18 @@ class _HeatCapacityAcc(PartialSums):
             linear[j].add(K, np.stack(series))
             dn = n_eq(spectrum.E_K, T + dT) - n_T
             h = a * dn / dT
-            step[j].add(rates_at(T + dT).K, np.stack([h, h * h, 2.0 * (a * n_T) * (a * dn)]))
+            K_step = rates_at(T + dT).K
+            step[j].add(K_step, np.stack([h, h * h, 2.0 * (a * n_T) * (a * dn)]))
             plain[j] += [(a * n_T).sum(), ((a * n_T) ** 2).sum()]
-        return {"linear": [r.moments() for r in linear], "step": [r.moments() for r in step],
-                "plain": plain}
+            if self.unit > 1:
+                u_lin[j].add(K, np.stack([g, g, series[2] if self.tf else 0.0 * g]))
+                u_stp[j].add(K_step, np.stack([a * n_T, h]))
+        out = {"linear": [r.moments() for r in linear], "step": [r.moments() for r in step],
+               "plain": plain}
+        if self.unit > 1:
+            out["u_lin"] = [u.moments() for u in u_lin]
+            out["u_stp"] = [u.moments() for u in u_stp]
+        return out
 
     def rows(self) -> list[dict]:
         out: list[dict] = []
@@ -95,29 +114,43 @@ class _HeatCapacityAcc(PartialSums):
             dT = self.cfg.step_fraction * T
             lin = RelaxationSums.from_moments(*self.sums["linear"][j])
             stp = RelaxationSums.from_moments(*self.sums["step"][j])
+            units = self.unit > 1
+            u_lin = u_stp = None
+            if units:
+                u_lin = [UnitMoments.from_moments((0, 1, 2), t, self.unit, *m)
+                         for m in self.sums["u_lin"]]
+                u_stp = [UnitMoments.from_moments((0, 1), t, self.unit, *m)
+                         for m in self.sums["u_stp"]]
+
+            def se(value, second, coeffs, acc):   # per sample, or over antithetic units
+                if units:
+                    return acc[j].stderr(coeffs, self.n_units)
+                return standard_error(value, second, self.n)
             if "C" in want:
-                out += make_rows("C", T, t, lin.evaluate(0, "relaxed", t),
-                             standard_error(lin.evaluate(0, "relaxed", t),
-                                            lin.evaluate(1, "relaxed_sq", t), self.n))
+                value = lin.evaluate(0, "relaxed", t)
+                out += make_rows("C", T, t, value,
+                                 se(value, lin.evaluate(1, "relaxed_sq", t), (0, 1, 0), u_lin))
             if "C_eq" in want:
-                out += make_rows("C_eq", T, [math.inf], [lin.total(0)],
-                             standard_error([lin.total(0)], [lin.total(1)], self.n))
+                err = (u_lin[j].stderr((1, 0, 0), self.n_units)[:1] if units else
+                       standard_error([lin.total(0)], [lin.total(1)], self.n))
+                out += make_rows("C_eq", T, [math.inf], [lin.total(0)], err)
             if self.tf:
                 value = lin.evaluate(0, "relaxed", t) + lin.evaluate(2, "flux", t)
                 second = (lin.evaluate(1, "relaxed_sq", t) + lin.evaluate(3, "relaxed_flux", t)
                           + lin.evaluate(4, "flux_sq", t))
-                out += make_rows("C_tf", T, t, value, standard_error(value, second, self.n))
+                out += make_rows("C_tf", T, t, value, se(value, second, (0, 1, 1), u_lin))
             c_step = stp.evaluate(0, "relaxed", t)
             if "C_step" in want:
                 out += make_rows("C_step", T, t, c_step,
-                             standard_error(c_step, stp.evaluate(1, "relaxed_sq", t), self.n),
-                             step_K=dT)
+                                 se(c_step, stp.evaluate(1, "relaxed_sq", t), (0, 1), u_stp),
+                                 step_K=dT)
             if "U" in want:
                 u0, u0_sq = self.sums["plain"][j]
                 value = u0 + dT * c_step
                 second = (u0_sq + stp.evaluate(2, "relaxed", t)
                           + dT * dT * stp.evaluate(1, "relaxed_sq", t))
-                out += make_rows("U", T, t, value, standard_error(value, second, self.n), step_K=dT)
+                out += make_rows("U", T, t, value, se(value, second, (1, dT), u_stp),
+                                 step_K=dT)
         return out
 
 
@@ -127,7 +160,8 @@ class HeatRelease:
 
     Occupations start at n_eq(T1); rates are those at the bath temperature T0.
     ``Qdot`` = −dU/dt = Σ w E (n(0) − n_eq(T0)) K e^{−K t} (exact derivative);
-    ``U`` = Σ w E n(t).  Rows carry ``T_K`` = T0 and ``T1_K``.
+    ``U`` = Σ w E n(t).  Rows carry ``T_K`` = T0 and ``T1_K``.  Standard errors over
+    samples or antithetic units, as for :class:`HeatCapacity`.
     """
 
     T0_K: float = param(unit="K", gt=0, range=T_RANGE_K,
@@ -144,19 +178,23 @@ class HeatRelease:
                                      f"(got {T1:g} == {self.T0_K:g})")
 
     def start(self, n_total: int, scenario=None) -> "_HeatReleaseAcc":
-        return _HeatReleaseAcc(self, n_total)
+        return _HeatReleaseAcc(self, n_total, sample_unit(getattr(scenario, "population", None)))
 
 
 class _HeatReleaseAcc(PartialSums):
     """Sums: ``relax`` (per T1, RelaxationSums moments at K(T0) of d, d², a n1 d) and
-    ``plain`` (per T1: Σ a n1, Σ (a n1)²)."""
+    ``plain`` (per T1: Σ a n1, Σ (a n1)²); with antithetic units also ``u`` (a n1 const,
+    d relaxed, d flux at K(T0)), :class:`UnitMoments` sums."""
 
-    def __init__(self, cfg: HeatRelease, n_total: int):
+    def __init__(self, cfg: HeatRelease, n_total: int, unit: int = 1):
         self.cfg, self.n = cfg, n_total
+        self.unit, self.n_units = unit, -(-n_total // unit)
 
     def partial(self, spectrum, weight, rates_at) -> dict:
         relax = [RelaxationSums(3) for _ in self.cfg.T1_K]
         plain = np.zeros((len(self.cfg.T1_K), 2))
+        u = ([UnitMoments((0, 1, 2), self.cfg.times.values(), self.unit) for _ in self.cfg.T1_K]
+             if self.unit > 1 else None)
         a = K_B * weight * spectrum.E_K
         K0 = rates_at(self.cfg.T0_K).K
         n0 = n_eq(spectrum.E_K, self.cfg.T0_K)
@@ -165,23 +203,34 @@ class _HeatReleaseAcc(PartialSums):
             d = a * (n1 - n0)
             relax[j].add(K0, np.stack([d, d * d, a * n1 * d]))
             plain[j] += [(a * n1).sum(), ((a * n1) ** 2).sum()]
-        return {"relax": [r.moments() for r in relax], "plain": plain}
+            if self.unit > 1:
+                u[j].add(K0, np.stack([a * n1, d, d]))
+        out = {"relax": [r.moments() for r in relax], "plain": plain}
+        if self.unit > 1:
+            out["u"] = [x.moments() for x in u]
+        return out
 
     def rows(self) -> list[dict]:
         out: list[dict] = []
         t = self.cfg.times.values()
         T0 = self.cfg.T0_K
+        units = ([UnitMoments.from_moments((0, 1, 2), t, self.unit, *m) for m in self.sums["u"]]
+                 if self.unit > 1 else None)
         for j, T1 in enumerate(self.cfg.T1_K):
             s = RelaxationSums.from_moments(*self.sums["relax"][j])
             if "Qdot" in self.cfg.observables:
                 q = s.evaluate(0, "flux", t) / t
                 q2 = s.evaluate(1, "flux_sq", t) / t**2
-                out += make_rows("Qdot", T0, t, q, standard_error(q, q2, self.n), T1_K=T1)
+                err = (units[j].stderr((0, 0, 1.0 / t), self.n_units) if self.unit > 1
+                       else standard_error(q, q2, self.n))
+                out += make_rows("Qdot", T0, t, q, err, T1_K=T1)
             if "U" in self.cfg.observables:
                 u1, u1_sq = self.sums["plain"][j]
                 value = u1 - s.evaluate(0, "relaxed", t)
                 second = u1_sq - 2.0 * s.evaluate(2, "relaxed", t) + s.evaluate(1, "relaxed_sq", t)
-                out += make_rows("U", T0, t, value, standard_error(value, second, self.n), T1_K=T1)
+                err = (units[j].stderr((1, -1, 0), self.n_units) if self.unit > 1
+                       else standard_error(value, second, self.n))
+                out += make_rows("U", T0, t, value, err, T1_K=T1)
         return out
 
 

@@ -25,14 +25,21 @@ that survives because mirror partners relax at different rates, ½(g₊−g₋)(
 is a uniform shift of η̃, so its equilibrium sum over the whole η̃ line vanishes, and over
 η̃ >= −h (the model) it reduces to a boundary term at the cut,
 
-.. math:: \alpha_{\rm tail}(T) = \frac{k_B}{B}\,\psi\eta_L^{3/2}\,\frac c{\eta_L}
+.. math:: \alpha_{\rm tail}(T) = (1 + r)\,\frac{k_B}{B}\,\psi\eta_L^{3/2}\,\frac c{\eta_L}
           \int d\tilde t\;\big[H(E_{\max}) - H(E(-h,\tilde t))\big]_{E(-h,\tilde t)\le E_{\max}},
           \qquad H(E)=\int_0^E\frac{\partial n_{eq}}{\partial T}dE'
           = \ln\frac2{1+e^{-x}}-\frac{x e^{-x}}{1+e^{-x}},\ x = E/T,
 
-(exact given the solver's E on the cut).  Neglected: the χ-dependent even part of D of the
-deeper TLSs (GGP's χ² term, whose share beyond L = ln(W/Δ0) is ~ (ln(W/T)/L)³ < 1e-3
-here) and the type-2 boundary, which runs nearly along the R̃-shift direction.
+(exact given the solver's E on the cut), r = ``type2_ratio``: the type-2 TLSs are the images
+of the type-1 points under GGP eq. 2.10 (Jacobian 1/2, two branches; PHYSICS §9), cut at the
+same barrier-frame depth, with the same spectra up to a shift, so per unit density their
+boundary term equals the type-1 one (checked: at χ = 0, α_eq of the cut model with
+r = 0, 0.5, 1 is (1 + r) times the r = 0 value and α_eq + tail = 0 to 1e-4).  Neglected:
+the χ-dependent even part of D of the deeper TLSs (GGP's χ² term).  That error is not
+< 1e-3 as once claimed: α_eq + tail (the uncut glass's equilibrium α, itself only ~1e-3 of
+α_eq) still changes by ~1 % between depth cuts 16 and 20 (soft_glass, χ = 1, E_max 3 K,
+0.3–1 K; 0.4–1.3 % reported at depth 18), so read α_eq + tail as the uncut α to ~1 % at
+depth_max ~ 16–20, not better.
 """
 from __future__ import annotations
 
@@ -185,7 +192,9 @@ def depth_tail_alpha(model: SoftPotentialModel, material, T_K: float, *, nodes: 
     """Analytic t -> ∞ tail of α from the TLSs deeper than ``model.depth_max`` (module doc), K^-1.
 
     Add it to the equilibrium α of the model (``alpha_eq``) for the α of the same glass
-    without the depth cut.  Type 1, constant Φ and F only (ValueError otherwise).  The
+    without the depth cut (to ~1 %: the χ² part of D beyond the cut is neglected, module
+    doc).  Types 1 and 2: the type-1 boundary times (1 + ``type2_ratio``); constant Φ and F
+    only (ValueError otherwise).  The
     t̃-integral runs over the counted points of the line η̃ = −depth_max (Gauss–Legendre,
     ``nodes`` points in each of 8 panels graded towards t̃ = 0).
     """
@@ -216,5 +225,6 @@ def depth_tail_alpha(model: SoftPotentialModel, material, T_K: float, *, nodes: 
     integrand = np.where(pop.counted, H_integral(E_max, T_K) - H_integral(E, T_K), 0.0)
     integral = 2.0 * float(np.dot(wt, integrand))            # both signs of t̃
     c = material.need("soft_c", by)
-    return (K_B / material.need("bulk_modulus_Pa", by) * model.density_scale(material)
+    types = 1.0 + float(model.type2_ratio)       # type-2 boundary = type-1 per unit density
+    return (types * K_B / material.need("bulk_modulus_Pa", by) * model.density_scale(material)
             * c / material.need("eta_L", by) * integral)

@@ -357,59 +357,6 @@ def heat_capacity_tf(model: STMModel, T_K: float, t_s, opts: QuadratureOptions =
     return relaxed + out.reshape(shape)
 
 
-def _j0_cumulative(model: STMModel, n: int = 20001) -> Callable[[np.ndarray], np.ndarray]:
-    """N(J) = (P̄_K/2) ∫_{J_lo}^{J} j dJ0 (K^-1 m^-3), trapezoid on a fine grid through the kinks."""
-    pts = np.array([model.J_lo, *model.J_kinks, model.J_hi])
-    grid = np.unique(np.concatenate([np.linspace(a, b, max(2, int(n * (b - a) / (model.J_hi - model.J_lo))))
-                                     for a, b in zip(pts[:-1], pts[1:])]))
-    j = np.asarray(model.J_pdf(grid), dtype=float)
-    cum = np.concatenate(([0.0], np.cumsum(0.5 * (j[1:] + j[:-1]) * np.diff(grid))))
-    return lambda J: 0.5 * model.P_bar_per_K_m3 * np.interp(J, grid, cum)
-
-
-def heat_capacity_step_function(model: STMModel, T_K: float, t_s, observable: str = "C",
-                                per_decade: int = 200, dT_rel: float = 1e-3) -> np.ndarray:
-    r"""TF's step-function approximation (TF eqs. 16–17) applied to exactly this model, J m^-3 K^-1.
-
-    In TF's regime Δ0 << Δ the rate is K = k(Δ, T) e^{−J0}, so 1 − e^{−Kt} → θ(Kt − 1)
-    relaxes every TLS with J0 < J_b = ln[k(Δ,T) t] (eq. 17), and the J0 integral is the
-    cumulative density N(J_b) (with the model's J_lo, J_hi and j(J0)):
-
-    .. math:: E_{step}(T,t) = k_B\int_0^{\Delta_{max}} d\Delta\,\Delta\, n_{eq}(\Delta,T)\,N(J_b),\qquad
-              C = k_B\int d\Delta\,\Delta\,rac{\partial n_{eq}}{\partial T} N(J_b)
-
-    ``observable="C_tf"`` returns dE_step/dT (central difference, relative step ``dT_rel``),
-    TF's eq. 18 before its asymptotic evaluation; ``"C"`` the small-step analogue.  Δ by a
-    4-point Gauss rule on ``per_decade`` panels per decade from 1e-6 T (relative accuracy
-    ~1e-6).  k = K(Δ, J_lo) e^{J_lo}; needs Δ0(J_lo) <= 1e-6 T (ValueError otherwise).
-    """
-    if observable not in ("C", "C_tf"):
-        raise ValueError(f"observable must be C or C_tf (got {observable!r})")
-    d0_lo = float(delta0_K(model, model.J_lo))
-    if not d0_lo <= 1e-6 * T_K:
-        raise ValueError(f"the step function needs Δ0(J_lo) <= 1e-6 T (TF's regime; got "
-                         f"Δ0 = {d0_lo:g} K at T = {T_K:g} K)")
-    t, shape = _times(t_s)
-    lo = 1e-6 * T_K
-    n_pan = max(4, int(math.ceil(per_decade * math.log10(model.delta_max_K / lo))))
-    D, wD = _gl_panels(np.concatenate(([0.0], np.geomspace(lo, model.delta_max_K, n_pan + 1))), 4)
-    E = np.sqrt(D * D + d0_lo**2)
-    N = _j0_cumulative(model)
-
-    def integral(T, weight):
-        with np.errstate(divide="ignore"):
-            log_k = np.log(relaxation_rate(model, E, d0_lo**2, T, D)) + model.J_lo
-        return np.array([K_B * np.sum(wD * weight * N(log_k + math.log(tk))) for tk in t])
-
-    if observable == "C":
-        out = integral(T_K, _schottky(E / T_K))
-    else:
-        h = dT_rel * T_K
-        out = (integral(T_K + h, E * occupation(E, T_K + h))
-               - integral(T_K - h, E * occupation(E, T_K - h))) / (2.0 * h)
-    return out.reshape(shape)
-
-
 def _step_terms(model, T_K, dT_K, opts):
     T1 = T_K + dT_K
     if not (T1 > 0 and dT_K != 0):
@@ -480,3 +427,13 @@ def energy_after_cooling(model: STMModel, T1_K: float, T0_K: float, t_s,
     :math:`U_{eq}(T_0) + k_B\sum E\,[n_{eq}(T_1)-n_{eq}(T_0)]\,e^{-K(T_0)t}`."""
     F, K, u0 = _cooling_terms(model, T1_K, T0_K, opts)
     return u0 + np.sum(F) - _relaxed_sum(F, K, t_s)
+
+
+
+def heat_capacity_step_function(model: STMModel, T_K: float, t_s, observable: str = "C",
+                                **options) -> np.ndarray:
+    """TF's step-function C or C_tf of ``model``, J m^-3 K^-1: see
+    :func:`tlsmc.analytic.quadrature.step_function.heat_capacity_step_function` (its own
+    module: Δ quadrature split at the θ-function's kinks, ∂ ln k/∂T at fixed Δ)."""
+    from .step_function import heat_capacity_step_function as step_function
+    return step_function(model, T_K, t_s, observable, **options)
