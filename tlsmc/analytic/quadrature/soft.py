@@ -45,7 +45,7 @@ from .propagation import relaxed_sum
 from .rates import dn_eq_dT, n_eq, partner_rms, total_rate
 from .soft_spectrum import TYPE1, TYPE2, delta_branch, solve_levels
 
-__all__ = ["SoftQuadrature", "ExactSoftSpectrum", "NodeSet", "type2_frame"]
+__all__ = ["SoftQuadrature", "ExactSoftSpectrum", "NodeSet", "type2_frame", "counted_set"]
 
 
 def _gauss(a: np.ndarray, b: np.ndarray, nodes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -65,6 +65,12 @@ def type2_frame(eta_b, t_b, sigma):
     r = np.sqrt(9.0 * t_b * t_b - 32.0 * eta_b)
     s = (-3.0 * t_b + sigma * r) / 8.0
     return eta_b + 3.0 * t_b * s + 6.0 * s * s, t_b + 4.0 * s, 0.5 * np.abs(1.0 + 3.0 * sigma * t_b / r), s
+
+
+def counted_set(geometry, E, E21, branch_ok, eps_max: float, ratio_cut: float) -> np.ndarray:
+    """The model's counted set (PHYSICS §1b): a double well with (E2 − E1)/(E1 − E0) >= the
+    ratio cut, E <= E_max (units of W) and an existing δ branch (GGP eq. 3.3)."""
+    return (geometry != 0) & (E21 >= ratio_cut * E) & (E <= eps_max) & branch_ok
 
 
 @dataclass(frozen=True)
@@ -153,11 +159,7 @@ class SoftQuadrature:
         E <= E_max, δ branch exists."""
         lv = solve_levels(-np.asarray(h, float), np.asarray(tb, float))
         _, ok = delta_branch(-np.asarray(h, float), np.asarray(tb, float), self._chi)
-        return self._counted(lv, ok)
-
-    def _counted(self, lv, branch_ok) -> np.ndarray:
-        return ((lv.geometry != 0) & (lv.E21 >= self._cut * lv.E) & (lv.E <= self._eps_max)
-                & branch_ok)
+        return counted_set(lv.geometry, lv.E, lv.E21, ok, self._eps_max, self._cut)
 
     def _shallowest(self) -> float:
         """Shallowest counted depth at t_b = 0 (bisection; counted grows with h)."""
@@ -213,7 +215,8 @@ class SoftQuadrature:
                     cols[k].append(v)
         c = {k: np.concatenate(v) for k, v in cols.items()}
         rep = lambda a: np.tile(a, 6)
-        counted = self._counted_arrays(rep(lv.geometry), rep(lv.E), rep(lv.E21), c["ok"])
+        counted = counted_set(rep(lv.geometry), rep(lv.E), rep(lv.E21), c["ok"], self._eps_max,
+                              self._cut)
         j = np.arange(H.size)
         groups = np.concatenate([j, H.size + j, H.size + j] * 2)
         M = c["M"]
@@ -227,9 +230,6 @@ class SoftQuadrature:
             E_K=W * rep(lv.E), delta_K=W * rep(lv.delta), delta0_K=W * rep(lv.delta0),
             M_unit=fin(np.abs(M)), D_unit=fin(c["D"]), barrier_K=W * rep(lv.barrier),
             well_K=W * rep(lv.E + lv.E21))
-
-    def _counted_arrays(self, geometry, E, E21, ok) -> np.ndarray:
-        return (geometry != 0) & (E21 >= self._cut * E) & (E <= self._eps_max) & ok
 
     # ------------------------------------------------------------------ observables
     @property
