@@ -323,7 +323,8 @@ def solve_levels(eta, t, *, n0: int = _N0, batch: int = 4096) -> SoftLevels:
     eta, t : array_like
         Renormalised potential coefficients (dimensionless), broadcast to 1-D.
     n0 : int
-        Interior points of the coarsest grid (then 2 n0 and 4 n0).
+        Interior points of the coarsest grid for depths −p <= 8 (then ~2 n0 and ~4 n0; more
+        for deeper wells, ∝ depth^{3/4}).
     batch : int
         Potentials solved together (memory ~ 60 batch n0 doubles).
 
@@ -343,7 +344,16 @@ def _solve_batch(eta, t, n0) -> dict:
     roots, three = stationary_points(p, q)
     L = _extent(p, q, roots)
     mid = np.where(three, roots[:, 1], np.nan)
-    grids = [_one_grid(p, q, L, (n0 + 1) * 2 ** j - 1, mid) for j in range(3)]   # a halves
+    # points per grid: the discretisation error of ln Δ0 after Richardson grows as
+    # (depth^{3/4}/n)^6, so n grows with the depth −p beyond 8 (multiples of 32)
+    n1 = 32 * np.ceil((n0 + 1) / 32.0 * np.maximum(1.0, np.maximum(-p, 0.0) / 8.0) ** 0.75)
+    grids = [{k: np.empty(p.size) for k in _COLS} for _ in range(3)]
+    for m in np.unique(n1):
+        sel = n1 == m
+        for j in range(3):
+            part = _one_grid(p[sel], q[sel], L[sel], int(m) * 2 ** j - 1, mid[sel])
+            for k in _COLS:
+                grids[j][k][sel] = part[k]
     ex = {k: _richardson([g[k] for g in grids]) for k in grids[0] if k != "huv_sign"}
     huv = grids[-1]["huv_sign"] * 0.5 * np.exp(ex["log_delta0"])
     # Δ: direct difference of Rayleigh quotients, or first order in q (Δ is odd in q) where
