@@ -142,3 +142,35 @@ def test_mutated_monte_carlo_coupling_is_caught(monkeypatch):
 def test_unmutated_comparison_passes():
     """Control for the mutation guard: the same comparison without the patch, max |z| < 4."""
     assert _max_z() < 4.0
+
+
+# ----------------------------------------------------------------------------- TF multiphonon
+def _raman_run(n: int = 32768):
+    """TF multiphonon channel where its multiphonon part matters: E <= Δ_max = 2 K at T = 5 K
+    (two-phonon Raman processes dominate the rate for E <~ 0.02 T³ K, PHYSICS §4.3)."""
+    import tlsmc
+    table = {
+        "run": {"name": "z_tf_raman", "n_tls": n, "seed": 33, "chunk_size": 65536},
+        "material": {"preset": "tf1982"},
+        "population": {"model": "tunneling", "delta_max_K": 2.0, "delta_knee_K": 1e-3,
+                       "J0": {"distribution": "structural", "J_str": 67.0, "J_max": 85.0,
+                              "shape": "peaked", "peak_amplitude": 3.0, "peak_width": 1.0}},
+        "rates": [{"kind": "tf_multiphonon"}],
+        "measurement": [{"kind": "heat_capacity", "temperatures_K": [5.0],
+                         "times": {"start_s": 1e-8, "stop_s": 1e4, "num": 7},
+                         "observables": ["C", "C_tf"]}],
+        "comparison": {"analytic": True},
+    }
+    c = tlsmc.run(tlsmc.parse_scenario(table)).comparison
+    return float(np.nanmax(np.abs(c.z)))
+
+
+def test_multiphonon_table_mutation_is_caught(monkeypatch):
+    """+0.7 in the exponent r of the Monte Carlo's multiphonon table (shared by the channel and,
+    before issue 12, by the exact column): max |z| < 4 without it, > 4 with it (measured with
+    65536 TLSs: 1.7 and 20)."""
+    from tlsmc.rates import multiphonon
+    assert _raman_run() < 4.0
+    row = multiphonon.MultiphononTable.row
+    monkeypatch.setattr(multiphonon.MultiphononTable, "row", lambda self, T: row(self, T) + 0.7)
+    assert _raman_run() > 4.0
