@@ -2,8 +2,8 @@ r"""Independent soft-potential solver for the ``exact`` column (PHYSICS §1b, §
 
 The quadrature must not share physics code with the Monte Carlo it checks (issue 12): this
 module solves −ψ'' + (η y² + t y³ + y⁴) ψ = ε ψ (GGP eqs. 2.1–2.7; energies in units of W,
-y in units of a η_L^½) with its own method, in plain NumPy, and knows nothing of
-:mod:`tlsmc.spectrum.soft_solver` (banded oscillator basis, numba) or
+y in units of a η_L^½) with its own method (finite differences, not the oscillator basis)
+and its own code, and knows nothing of :mod:`tlsmc.spectrum.soft_solver` or
 :mod:`tlsmc.population.soft`.  The independence is the point: a bug in either solver shows
 up as an MC-vs-exact z-score.
 
@@ -16,29 +16,38 @@ Method
   one whose cubic 4z³ + 2pz + q has three real roots (trigonometric form); type 1 if
   η < 0, type 2 if 0 < η < 9t²/32 (PHYSICS §1b).
 * 3-point finite differences with Dirichlet ends on z ∈ [−L, L], L = (outermost stationary
-  point) + a decay margin; the lowest three eigenvalues of every tridiagonal matrix by a
-  Sturm-count bisection vectorised over all potentials (one NumPy pass per grid point).
-* The invariant pair span{ψ0, ψ1} by two steps of block inverse iteration at the pair's
-  mid-point (vectorised Thomas algorithm); in it, the pair (u, v) that diagonalises z and
-  the 2×2 Hamiltonian h_uu, h_vv, h_uv, with the kinetic energy summed as Σ((Δψ)/a)² (no
-  cancellation).  Then Δ0 = 2|h_uv|, Δ = h_vv − h_uu (or q(⟨v|z|v⟩ − ⟨u|z|u⟩), Hellmann–
-  Feynman, for a nearly symmetric well, where the difference of Rayleigh quotients has lost
-  its digits), E = (Δ² + Δ0²)^½ — never a difference of two eigenvalues — and ψ0, ψ1 by
-  the 2×2 rotation (so Δ0/E = 2|x01|/((x11 − x00)² + 4x01²)^½ exactly, PHYSICS §2).
-* Richardson extrapolation over three grids (N, 2N, 4N points, error O(a²) → O(a⁶)) of
-  the eigenvalues, Δ, ln Δ0 and the matrix elements ⟨i|z^k|j⟩.
+  point) + a decay margin; the lowest three eigenvalues by Sturm-count bisection (ε2 to
+  round-off, ε0 and ε1 only to place the shift).
+* The invariant pair span{ψ0, ψ1} by block inverse iteration at the pair's mid-point
+  (Thomas algorithm; ψ2 falls by (E/2)/(E21 + E/2) a step, iterated to 1e-17); in it, the
+  pair (u, v) that diagonalises z and the 2×2 Hamiltonian h_uu, h_vv, h_uv, with the
+  kinetic energy summed as Σ(Δψ)²/a² (no cancellation) and, for a double well, h_uv from the
+  Wronskian (discrete Green) identity at the barrier top (PHYSICS §9).  Then Δ0 = 2|h_uv|,
+  Δ = h_vv − h_uu (or q(⟨v|z|v⟩ − ⟨u|z|u⟩), Hellmann–Feynman, for a nearly symmetric well,
+  where the difference of Rayleigh quotients has lost its digits), E = (Δ² + Δ0²)^½ — never
+  a difference of two eigenvalues — and ψ0, ψ1 by the 2×2 rotation (so Δ0/E =
+  2|x01|/((x11 − x00)² + 4x01²)^½ exactly, PHYSICS §2).
+* Richardson extrapolation over three grids (spacing a, a/2, a/4 exactly; O(a²) -> O(a⁶)) of
+  ε2, the pair's mean energy, Δ, ln Δ0 and the matrix elements ⟨u|z^k|v⟩; the coarsest grid
+  has n0 + 1 = 128 intervals for depths −p <= 8 and ∝ depth^{3/4} beyond.
 * δ of GGP eq. 3.3 by bisection on the monotone piece of g(δ) = 2ηδ − 3tδ² + 4δ³ between
   δ = 0 and g's first stationary point in the direction of motion (the branch continuously
   connected to δ = 0 at χ = 0; NaN where −χ is outside g's range there, PHYSICS §9); then
   D/c = ⟨1|(y+δ)²|1⟩ − ⟨0|(y+δ)²|0⟩, M/c = ⟨0|(y+δ)²|1⟩ (PHYSICS §3, Hellmann–Feynman).
 
-Accuracy and floor (measured against the Monte Carlo solver on quadrature nodes, see
-tests/physics/test_exact_independence.py): E and Δ0 to ~1e-8 relative for Δ0 ≳ 1e-12 W;
-the matrix elements to ~1e-8 absolute.  Floor: the pair (u, v) is known to ~1e-16 absolute,
-so Δ0 below ~1e-15 W (symmetric wells deeper than η ≈ −20) is resolved only to ~1e-3
-relative; such TLSs relax slower than 1e20 s and enter only the t -> ∞ sums, through E.
+The per-potential kernel is compiled with numba (written here; the Monte Carlo's kernels in
+:mod:`tlsmc._kernels` are not used).
 
-Cost: ~1 ms per potential on one core (three grids of 128, 256, 512 points).
+Accuracy (against the Monte Carlo's solver, tests/physics/test_exact_independence.py):
+E and Δ0 to ~1e-10 relative at depth 6 (GGP's check point Δ0(−6, 0) = 0.0414 W), 4.5e-8 for
+depths < 9, E 3e-7 and Δ0 1.3e-6 up to depth 16 (the discretisation error of ln Δ0 grows
+with the tunnelling action), E21 2e-9, D and M to 2e-7 of ⟨y²⟩.  Floor: the pair (u, v) is
+known to ~1e-16 absolute, so Δ0 below ~1e-16 W (symmetric wells deeper than η ≈ −20) is
+resolved only to ~1e-3 relative; such TLSs relax slower than 1e20 s and enter only the
+t -> ∞ sums, through E.
+
+Cost: ~2–4 ms per potential on a loaded 2-core machine (three grids of 127–600 points).
+Shares nothing with the Monte Carlo (own NumPy and numba code).
 """
 from __future__ import annotations
 
