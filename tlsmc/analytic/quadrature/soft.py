@@ -241,6 +241,8 @@ class SoftQuadrature:
         """Total rates K (s^-1) of every node at T (independent formulas, :mod:`.rates`)."""
         T = float(T_K)
         if T not in self._rate_cache:
+            if len(self._rate_cache) >= 8:                 # bounded: protocols have many T
+                self._rate_cache.pop(next(iter(self._rate_cache)))
             self._rate_cache[T] = total_rate(self.spectrum.as_dict(), self.material,
                                              self.channels, T)
         K = self._rate_cache[T]
