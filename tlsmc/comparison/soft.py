@@ -160,7 +160,7 @@ def soft_comparison_table(scenario, observables: pd.DataFrame,
     """(comparison DataFrame or None, note) for a soft-potential scenario.
 
     ``quadrature``: a prebuilt :class:`SoftQuadrature` of this scenario (tests); default:
-    built with its default grid (~2e5 solves, ~15 s on 2 cores).  The same as
+    built with its default grid (~3e4 independent solves, ~50 s on 2 cores).  The same as
     :func:`tlsmc.comparison.comparison_table`, which this calls.
     """
     if not isinstance(scenario.population, SoftPotentialModel):

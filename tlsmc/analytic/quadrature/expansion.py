@@ -173,7 +173,7 @@ def soft_expansion_quadrature(model: SoftPotentialModel, material, channels, *,
     """:class:`ExpansionQuadrature` on the nodes of a :class:`SoftQuadrature` of the model.
 
     ``quadrature``: a prebuilt SoftQuadrature (default: built with its default grid and
-    cached per (model, material, channels), ~2e5 solves).  D = W (c/η_L) D_over_c with
+    cached per (model, material, channels), ~3e4 independent solves).  D = W (c/η_L) D_over_c with
     c = ``material.soft_c``; B = ``material.bulk_modulus_Pa``.
     """
     q = quadrature if quadrature is not None else soft_nodes(model, material, tuple(channels))
