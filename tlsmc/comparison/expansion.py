@@ -109,7 +109,8 @@ def tunneling_rows(m: ThermalExpansion, _context, scenario) -> list[dict]:
 
 
 SOFT_NOTE = ("thermal expansion: exact = tlsmc.analytic.quadrature.expansion on the "
-             "SoftQuadrature nodes of the same model; closed_form = GGP eqs. 6.1-6.3 at "
+             "SoftQuadrature nodes of the same model (independent of the Monte Carlo; shares "
+             "tlsmc.units, the material container and the density shapes); closed_form = GGP eqs. 6.1-6.3 at "
              "tau_expt = t (p0 = tau_min(T)/t, eq. 5.4; Gamma with C cut at the same t), "
              "and with p0 = (Delta0(depth_max)/T)^2 at t = inf")
 TUNNELING_NOTE = ("thermal expansion: exact = 0 (tunneling model, deformation potential of "

@@ -1,7 +1,8 @@
 """Analytic comparison for soft-potential scenarios (MC vs quadrature vs GGP eq. 6.3).
 
 ``exact``: :class:`tlsmc.analytic.quadrature.soft.SoftQuadrature` — the same model (cuts,
-densities, spectra, rate channels) on a deterministic grid; ``closed_form``: GGP eq. 6.3
+densities, rate channels) on a deterministic grid, computed with code independent of the Monte
+Carlo (issue 12); ``closed_form``: GGP eq. 6.3
 summed over the two types (ψ2 = r ψ1),
 
 .. math:: C = \\sum_{j=1,2} C_j(T;\\,p_{0,j}),\\qquad p_{0,j} = \\tau_{\\min,j}(T)/t
@@ -32,14 +33,11 @@ import pandas as pd
 from ..analytic.closed_forms import ggp1985_thermodynamics as ggp_thermo
 from ..analytic.closed_forms.soft_heat_release import heat_release_closed_form
 from ..analytic.quadrature.soft import SoftQuadrature
-from ..dynamics.occupations import n_eq
 from ..dynamics.protocols import RampShape
 from ..measurements import HeatCapacity, HeatRelease, TemperatureHistory
 from ..population.soft import SoftPotentialModel
-from ..rates import build_rates
 from ..rates.reference import tau_min
 from ..spectrum.soft_solver import depth_delta0
-from ..units import K_B
 from .common import points
 
 __all__ = ["closed_form_heat_capacity", "cooling_ramp_s", "soft_comparison_table",
@@ -56,10 +54,7 @@ def closed_form_heat_capacity(model: SoftPotentialModel, material, T_K: float, p
 
 def _step(quad: SoftQuadrature, T: float, dT: float, times) -> np.ndarray:
     """Quadrature of C_step = [U(t) − U(0)]/δT with the rates at T + δT."""
-    E = quad.spectrum.E_K
-    h = K_B * quad.weight * E * (n_eq(E, T + dT) - n_eq(E, T)) / dT
-    K = build_rates(quad.spectrum, quad.material, quad.channels, T + dT).K
-    return np.array([float(np.dot(h, -np.expm1(-K * t))) for t in times])
+    return quad.heat_capacity_step(T, dT, times)
 
 
 def heat_capacity_rows(m: HeatCapacity, quad: SoftQuadrature, scenario) -> list[dict]:
@@ -85,7 +80,7 @@ def heat_capacity_rows(m: HeatCapacity, quad: SoftQuadrature, scenario) -> list[
         if "C_step" in m.observables:
             rows += points("C_step", T, t, step, nan)
         if "U" in m.observables:
-            u0 = float(np.dot(K_B * quad.weight * quad.spectrum.E_K, n_eq(quad.spectrum.E_K, T)))
+            u0 = quad.energy_eq(T)
             rows += points("U", T, t, u0 + dT * step, nan)
         if "C_tf" in m.observables:
             rows += points("C_tf", T, t, nan, nan)
@@ -138,8 +133,11 @@ def history_rows(m: TemperatureHistory, quad: SoftQuadrature, scenario) -> list[
 
 def note(quad: SoftQuadrature, kinds: set[str]) -> str:
     """What the soft comparison compared, for the measurement kinds ``kinds``."""
-    parts = [("exact: tlsmc.analytic.quadrature.soft (same model: cuts, densities, solver, "
-              f"rate channels; {quad.n_nodes} nodes x 6 frames)")]
+    parts = [("exact: tlsmc.analytic.quadrature.soft (same model: cuts, densities, rate "
+              f"channels; {quad.n_nodes} nodes x 6 frames), computed independently of the Monte "
+              "Carlo (own FD solver, counted set, delta shift, couplings, rates, propagation); "
+              "shares with the Monte Carlo: tlsmc.units, the material container, the density "
+              "shapes Phi, F and the channel options (tf_nondiagonal: tlsmc.rates.vibrations)")]
     if "heat_capacity" in kinds:
         parts.append("closed_form for C: GGP eq. 6.3 summed over both types with p0 = "
                      "tau_min(T)/t (eq. 5.4; tau_min of the symmetric TLS with Delta0 = T), for "
@@ -162,7 +160,7 @@ def soft_comparison_table(scenario, observables: pd.DataFrame,
     """(comparison DataFrame or None, note) for a soft-potential scenario.
 
     ``quadrature``: a prebuilt :class:`SoftQuadrature` of this scenario (tests); default:
-    built with its default grid (~2e5 solves, ~15 s on 2 cores).  The same as
+    built with its default grid (~3e4 independent solves, ~50 s on 2 cores).  The same as
     :func:`tlsmc.comparison.comparison_table`, which this calls.
     """
     if not isinstance(scenario.population, SoftPotentialModel):

@@ -179,5 +179,9 @@ def note(model: stm.STMModel, scenario) -> str:
                 "(π²/24) P̄ k_B² (T1² − T0²)/t")
     names = ", ".join(type(r).__name__ for r in scenario.rates)
     return (f"exact: tlsmc.analytic.quadrature.stm quadrature with the rate of {names} "
-            "(tlsmc.analytic.closed_forms.tf1982.tls_rate); closed_form: TF eq. 18 with eq. 19 as printed "
+            "(tlsmc.analytic.closed_forms.tf1982.tls_rate; tf_multiphonon: the independent "
+            "tlsmc.analytic.quadrature.multiphonon, not the Monte Carlo's table); shares with the "
+            "Monte Carlo: tlsmc.units, the material/TF parameter container, the J0 pdf of the "
+            "scenario and, for tf_nondiagonal, tlsmc.rates.vibrations.log_enhancement; "
+            "closed_form: TF eq. 18 with eq. 19 as printed "
             "(constant 3) for C_tf; step_function: TF eqs. 16-17 for the same model")

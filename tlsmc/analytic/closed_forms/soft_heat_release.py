@@ -8,17 +8,19 @@ the freezing temperature :func:`freezing_temperature` (Parshin & Sahling, Phys. 
 5677 (1993): tunneling region T1 < T_f, intermediate region T1 > T_f where t·Q̇ no longer
 depends on T1).  Used as the ``closed_form`` column of :mod:`tlsmc.comparison.soft`;
 order-unity ratios to the exact quadrature are expected (leading WKB, PHYSICS §9).
+Independent of the Monte Carlo (issue 12): the symmetric wells come from the exact column's
+solver (:mod:`tlsmc.analytic.quadrature.soft_spectrum`); shares with the Monte Carlo only
+:mod:`tlsmc.units`, the material container and the channel options.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ...rates.activated import Activated
 from ...population.soft import SoftPotentialModel
-from ...spectrum.soft_solver import solve_soft
-from ...dynamics.occupations import n_eq
 from ...units import EULER_GAMMA, HBAR, K_B, PI
 from . import ggp1985
+from ..quadrature.rates import n_eq
+from ..quadrature.soft_spectrum import solve_levels
 from ..quadrature.stm import one_phonon_coefficient
 
 __all__ = ["freezing_temperature", "heat_release_closed_form", "symmetric_wells",
@@ -34,7 +36,7 @@ def symmetric_wells(h_max: float = 40.0, step: float = 0.05):
     attempt quantum, :mod:`tlsmc.rates.activated`).  ln Δ0 falls monotonically with h.
     """
     h = np.arange(3.0, h_max + step / 2, step)
-    sp = solve_soft(-h, np.zeros_like(h), ratio_cut=2.5)
+    sp = solve_levels(-h, np.zeros_like(h))
     return h, np.log(sp.delta0), -sp.eps1, sp.eps2 - sp.eps0
 
 
@@ -120,7 +122,7 @@ def heat_release_closed_form(model: SoftPotentialModel, material, channels, T1_K
     x, wx = np.polynomial.legendre.leggauss(n_E)
     E = 0.5 * model.E_max_K * (1.0 + x)
     wE = 0.5 * model.E_max_K * wx
-    act = [c for c in channels if isinstance(c, Activated)]
+    act = [c for c in channels if type(c).__name__ == "Activated"]
     if ramp_s is not None and act:
         h, ln_d0, vb, well = symmetric_wells()
     out = np.zeros(t.shape)

@@ -23,7 +23,8 @@ import numpy as np
 from scipy.integrate import quad
 from scipy.special import sici
 
-from ...rates.multiphonon import multiphonon_table, nondiagonal_rate
+from ...rates.multiphonon import nondiagonal_rate
+from ..quadrature.multiphonon import multiphonon_total_rate
 from ...units import EULER_GAMMA, HBAR, K_B, PI
 from ...rates.vibrations import (TFParameters, J1_debye, J2_debye, J_eff_einstein, _debye_integral,
                                  coth_half, einstein_phis, inv_sinh_half, log_enhancement)
@@ -172,9 +173,13 @@ def tls_rate(params: TFParameters, kind: str = "nondiagonal", vibration: str = "
     .. math:: K = \\alpha V^2 e^{L(T)} (\\Delta/E)^2 E^3 \\coth\\frac{E}{2T}\\times
               \\begin{cases}1 & \\text{nondiagonal}\\\\ e^{m(E,T)} & \\text{multiphonon}\\end{cases}
 
-    with L = ``vibrations.log_enhancement`` (``vibration``; J1 for multiphonon) and m the
-    tabulated ln(K_multi/K_nondiag) (``MultiphononTable.log_ratio``, the same table as the
-    channel).
+    with L = ``vibrations.log_enhancement`` (``vibration``) for the non-diagonal channel.
+    The multiphonon rate (TF eq. 6 with B = 0) is the exact column's own
+    :func:`tlsmc.analytic.quadrature.multiphonon.multiphonon_total_rate` (Kubo–Toyozawa sum
+    order by order with scipy quadrature), independent of the Monte Carlo's FFT table
+    (issue 12), so an error in the channel's table shows up as an MC-vs-exact z-score.
+    Shares with the Monte Carlo: :mod:`tlsmc.units`, the TF parameter container and, for
+    the non-diagonal channel, ``vibrations.log_enhancement``.
 
     Parameters
     ----------
@@ -194,15 +199,13 @@ def tls_rate(params: TFParameters, kind: str = "nondiagonal", vibration: str = "
         raise ValueError(f"kind must be nondiagonal or multiphonon (got {kind!r})")
     if kind == "multiphonon" and (vibration != "debye" or frozen_T_K is not None):
         raise ValueError("the multiphonon rate is the Debye model with its own J1(T), J2(T)")
-    table = multiphonon_table(params) if kind == "multiphonon" else None
 
     def rate(E_K, delta_K, delta0_K, T_K):
         E, d, d0 = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (E_K, delta_K, delta0_K)))
+        if kind == "multiphonon":
+            return multiphonon_total_rate(E, d, d0, float(T_K), params)
         L = float(log_enhancement(T_K if frozen_T_K is None else frozen_T_K, params, vibration))
-        K = params.alpha_K * (0.5 * d0) ** 2 * math.exp(L) * d * d * E * coth_half(E / T_K)
-        if table is not None:
-            K = K * np.exp(table.log_ratio(E.ravel(), T_K)).reshape(E.shape)
-        return K
+        return params.alpha_K * (0.5 * d0) ** 2 * math.exp(L) * d * d * E * coth_half(E / T_K)
 
     return rate
 

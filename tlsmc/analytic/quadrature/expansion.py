@@ -9,7 +9,11 @@ of samples: node weights (m^-3, 0 where not counted), spectra and the same rate 
     C(T,t) = k_B\sum_n w_n E_n\frac{\partial n_{eq}}{\partial T}\big(1-e^{-K_n t}\big),\quad
     \Gamma = B\alpha/C,
 
-and ε(t) after the finite step (rates at T + δT).  Soft potentials: the nodes of
+and ε(t) after the finite step (rates at T + δT), all with the exact column's own code
+(independent of the Monte Carlo, issue 12: spectra, D and the counted set from
+:mod:`.soft_spectrum` and :mod:`.soft`, rates from :mod:`.rates`; shares with the Monte Carlo
+only :mod:`tlsmc.units`, the material container and the scenario's density shapes).
+Soft potentials: the nodes of
 :class:`tlsmc.analytic.quadrature.soft.SoftQuadrature` (types 1 and 2 at ±t̃_b, every node
 with its exact spectrum, D and rates; at 0.1–1 K and t = 1e-10–1e6 s its default grid
 agrees with a 4.5x finer one (h_panel 0.25, 10 nodes, 3 panels per decade of u) to ~1e-4
@@ -49,12 +53,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from ...rates import build_rates
 from ...population.soft import ConstantShape, SoftPotentialModel
-from ...spectrum.soft_solver import solve_soft
-from ...dynamics.occupations import n_eq, occupation_and_derivative
 from ...units import K_B
-from .soft import SoftQuadrature
+from .rates import dn_eq_dT, n_eq, total_rate
+from .soft import SoftQuadrature, counted_set
+from .soft_spectrum import delta_branch, solve_levels
 
 __all__ = ["ExpansionQuadrature", "soft_expansion_quadrature", "soft_nodes",
            "depth_tail_alpha", "H_integral", "mirror_partners"]
@@ -90,25 +93,32 @@ class ExpansionQuadrature:
     ----------
     weight : (N,) node weight × density, m^-3
     spectrum : the nodes' :class:`tlsmc.spectrum.TwoLevelSpectrum`
-    material, channels : as in the scenario (rates by :func:`tlsmc.rates.build_rates`)
+    material, channels : as in the scenario (rates by the independent
+        :func:`tlsmc.analytic.quadrature.rates.total_rate`, or ``rates``)
     coupling_K : D = coupling_K · D_unit, K per unit strain
     B_Pa : bulk modulus, Pa
     eta, t : optional (N,) node coordinates, for :meth:`decomposition`
+    rates : optional T_K -> (N,) total rates, s^-1 (e.g. :meth:`SoftQuadrature.rates`)
     """
 
     def __init__(self, weight, spectrum, material, channels, coupling_K: float, B_Pa: float,
-                 eta=None, t=None):
+                 eta=None, t=None, rates=None):
         self.weight, self.spectrum = np.asarray(weight, dtype=float), spectrum
         self.material, self.channels = material, tuple(channels)
         self.coupling_K, self.B = float(coupling_K), float(B_Pa)
         self.eta, self.t = eta, t
+        self._rates = rates
         self._s = -(K_B / self.B) * self.weight * self.coupling_K * spectrum.D_unit
 
     def _K(self, T: float) -> np.ndarray:
-        return build_rates(self.spectrum, self.material, self.channels, T).K
+        if self._rates is not None:
+            return self._rates(T)
+        fields = ("E_K", "delta_K", "delta0_K", "M_unit", "barrier_K", "well_K")
+        spec = {f: getattr(self.spectrum, f, np.zeros(len(self.spectrum.E_K))) for f in fields}
+        return total_rate(spec, self.material, self.channels, T)
 
     def _g(self, T: float) -> tuple[np.ndarray, np.ndarray]:
-        _, dndT = occupation_and_derivative(self.spectrum.E_K, T)
+        dndT = dn_eq_dT(self.spectrum.E_K, T)
         return self._s * dndT, K_B * self.weight * self.spectrum.E_K * dndT
 
     def alpha_and_heat_capacity(self, T_K: float, times_s) -> tuple[np.ndarray, np.ndarray]:
@@ -170,7 +180,7 @@ def soft_expansion_quadrature(model: SoftPotentialModel, material, channels, *,
     """:class:`ExpansionQuadrature` on the nodes of a :class:`SoftQuadrature` of the model.
 
     ``quadrature``: a prebuilt SoftQuadrature (default: built with its default grid and
-    cached per (model, material, channels), ~2e5 solves).  D = W (c/η_L) D_over_c with
+    cached per (model, material, channels), ~3e4 independent solves).  D = W (c/η_L) D_over_c with
     c = ``material.soft_c``; B = ``material.bulk_modulus_Pa``.
     """
     q = quadrature if quadrature is not None else soft_nodes(model, material, tuple(channels))
@@ -178,7 +188,17 @@ def soft_expansion_quadrature(model: SoftPotentialModel, material, channels, *,
     coupling = material.need("W_K", by) * material.need("soft_c", by) / material.need("eta_L", by)
     return ExpansionQuadrature(q.weight, q.spectrum, material, channels, coupling,
                                material.need("bulk_modulus_Pa", by), eta=q.population.eta,
-                               t=q.population.t)
+                               t=q.population.t, rates=q.rates)
+
+
+def _counted_line(model, material, eta: float, t: np.ndarray):
+    """(E in W, counted) of type-1 points (η, t) by the independent solver (PHYSICS §1b)."""
+    from types import SimpleNamespace
+    lv = solve_levels(np.full(t.size, eta), t)
+    _, ok = delta_branch(np.full(t.size, eta), t, material.need("soft_chi", "the depth tail"))
+    eps_max = model.E_max_K / material.need("W_K", "the depth tail")
+    return SimpleNamespace(E=lv.E, counted=counted_set(lv.geometry, lv.E, lv.E21, ok, eps_max,
+                                                       model.ratio_cut))
 
 
 def H_integral(E_K, T_K: float) -> np.ndarray:
@@ -206,11 +226,11 @@ def depth_tail_alpha(model: SoftPotentialModel, material, T_K: float, *, nodes: 
     E_max = float(model.E_max_K)
     # end of the counted strip on the cut: E(−h, t̃) = E_max (E grows with |t̃|)
     lo, hi = 0.0, math.sqrt(2.0) * 4.0 * E_max / (W * h ** 1.5)
-    while float(solve_soft(-h, hi).E) * W < E_max:
+    while float(solve_levels(-h, hi).E[0]) * W < E_max:
         hi *= 2.0
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        if float(solve_soft(-h, mid).E) * W <= E_max:
+        if float(solve_levels(-h, mid).E[0]) * W <= E_max:
             lo = mid
         else:
             hi = mid
@@ -219,8 +239,7 @@ def depth_tail_alpha(model: SoftPotentialModel, material, T_K: float, *, nodes: 
     a, b = edges[:-1, None], edges[1:, None]
     tt = (0.5 * (a + b) + 0.5 * (b - a) * x).ravel()
     wt = (0.5 * (b - a) * w).ravel()
-    pop = model.solve(material, np.full(tt.size, -h), tt, np.full(tt.size, -h), tt,
-                      np.ones(tt.size))
+    pop = _counted_line(model, material, -h, tt)
     E = pop.E * W
     integrand = np.where(pop.counted, H_integral(E_max, T_K) - H_integral(E, T_K), 0.0)
     integral = 2.0 * float(np.dot(wt, integrand))            # both signs of t̃

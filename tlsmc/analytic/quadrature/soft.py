@@ -1,44 +1,54 @@
 r"""Deterministic quadrature of the soft-potential population model (the ``exact`` column).
 
-The same model as :class:`tlsmc.population.soft.SoftPotentialModel` (same cuts, densities,
-spectra from :func:`tlsmc.spectrum.soft_solver.solve_soft` and rate channels), integrated on a
-tensor-product Gauss–Legendre grid in the barrier-frame coordinates instead of sampled:
+The same model as :class:`tlsmc.population.soft.SoftPotentialModel` (same cuts, densities and
+rate channels), integrated on a tensor-product Gauss–Legendre grid in the barrier-frame
+coordinates instead of sampled — and computed with its own code (issue 12): spectra from
+:mod:`.soft_spectrum` (finite differences + Richardson, not the Monte Carlo's oscillator-basis
+solver), the counted set, the type-2 frame map (GGP eq. 2.10), the δ shift (GGP eq. 3.3) and
+the partner-mean coupling written here from PHYSICS §1b, §3, §9, rates from :mod:`.rates`
+and the dynamics from :mod:`.propagation`.  That independence is the point: an error in the
+Monte Carlo's solver, couplings or rates shows up as an MC-vs-exact z-score.
+Shares with the Monte Carlo: :mod:`tlsmc.units`, the material container, the scenario's
+density shapes Φ, F (and ψ η_L^{3/2}, type2_ratio) and its channel options.
 
 .. math:: C(T,t) = \sum_{\rm frames}\int_{h_{lo}}^{h_{max}}\!dh\int_{-\tau(h)}^{\tau(h)}\!
           dt_b\; n(\tilde\eta,\tilde t)\,[\text{counted}]\;k_B E\,\frac{\partial n_{eq}}
           {\partial T}\big(1-e^{-K(T)t}\big)
 
 with the frames type 1 (η̃, t̃) = (−h, t_b), density n = ψη_L^{3/2}Φ F, and type 2 on both
-branches σ = ±1 (GGP eq. 2.10), density r ψη_L^{3/2}Φ F |J_σ|.  The counted set at fixed h is
-|t_b| <= u*(h) τ(h) (E grows and (E2−E1)/E falls with |t_b|); u*(h) and the shallowest
-depth h_lo are found by bisection on the solver, so the grid never straddles a cut:
+branches σ = ±1 (GGP eq. 2.10), density r ψη_L^{3/2}Φ F |J_σ|, |J_σ| = ½|1 + 3σt_b/√D|.  The
+counted set at fixed h is |t_b| <= τ(h) (E grows and (E2−E1)/E falls with |t_b|); τ(h) and
+the shallowest depth h_lo are found by bisection on the independent solver, so the grid never
+straddles a cut:
 
 * h: a panel [h_lo, h_lo + 1] in h = h_lo + s² (the strip opens as √(h − h_lo)), then
   panels of ``h_panel``; ``nodes`` Gauss points per panel;
-* u = |t_b|/τ: one panel [0, u_a], u_a = 10^{−``u_decades``} u*, then ``u_per_decade``
-  panels per decade of log u up to u*, ``nodes`` points each;
-* every node is solved 6 times: types 1, 2(σ = +1), 2(σ = −1), each at ±t_b — the
-  type-1 mirror pair and the type-2 quartet that ``rate_coupling = "partner_mean"`` averages
-  over, as the sampler's antithetic units do.
+* u = |t_b|/τ: one panel [0, u_a], u_a = 10^{−``u_decades``}, then ``u_per_decade``
+  panels per decade of log u up to 1, ``nodes`` points each;
+* each node is one potential (the six frames — types 1, 2(σ = ±1), each at ±t_b — are the
+  same double well seen from another origin or mirrored, :func:`soft_spectrum.depressed_quartic`),
+  solved once; each frame gets its own matrix elements of y and its own δ.
 
-Points whose δ branch does not exist count 0 at their node (that boundary is not
-resolved; it lies outside the TLS region for χ <= ~1).  Accuracy: the tests halve the
-panel sizes and find relative changes < 2e-4 in C(T,t) for 0.05 <= T <= 5 K.
+Points whose δ branch does not exist count 0.  Cost: one solve per node plus ~40 per h node
+for τ(h): the default grid of E_max = 1 K, depth 20 (29376 nodes) takes 52 s on 2 shared
+cores (the former quadrature on the Monte Carlo's solver, 6 solves per node: 15 s), and
+:func:`tlsmc.analytic.quadrature.expansion.soft_nodes` caches it per (model, material,
+channels) so a run's comparison builds it once.  Agreement with the former quadrature
+(Monte Carlo solver and rates): C(T,t) 2e-8, C_eq 2e-10, Q̇ 1e-7, α 2e-8 relative.
 """
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 
 import numpy as np
 
-from ...dynamics.propagation import evolve
-from ...rates import build_rates
-from ...population.soft import TYPE1, TYPE2, SoftPotentialModel, to_type2_frame
-from ...spectrum import soft_spectrum
-from ...dynamics.occupations import n_eq, occupation_and_derivative
 from ...units import K_B
+from .propagation import history as _history
+from .propagation import relaxed_sum
+from .rates import dn_eq_dT, n_eq, partner_rms, total_rate
+from .soft_spectrum import TYPE1, TYPE2, delta_branch, solve_levels
 
-__all__ = ["SoftQuadrature"]
+__all__ = ["SoftQuadrature", "ExactSoftSpectrum", "NodeSet", "type2_frame", "counted_set"]
 
 
 def _gauss(a: np.ndarray, b: np.ndarray, nodes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -48,43 +58,80 @@ def _gauss(a: np.ndarray, b: np.ndarray, nodes: int) -> tuple[np.ndarray, np.nda
     return ((0.5 * (a + b))[:, None] + half * x).ravel(), (half * w).ravel()
 
 
+def type2_frame(eta_b, t_b, sigma):
+    """GGP eq. 2.10: origin of η_b y² + t_b y³ + y⁴ moved to its minimum σ = ±1.
+
+    s = (−3t_b + σ√D)/8, D = 9t_b² − 32η_b; η' = η_b + 3t_b s + 6s², t' = t_b + 4s;
+    |∂(η', t')/∂(η_b, t_b)| = ½|1 + 3σ t_b/√D| (derived here; the two branches sum to 1).
+    Returns (η', t', |J|, s).
+    """
+    r = np.sqrt(9.0 * t_b * t_b - 32.0 * eta_b)
+    s = (-3.0 * t_b + sigma * r) / 8.0
+    return eta_b + 3.0 * t_b * s + 6.0 * s * s, t_b + 4.0 * s, 0.5 * np.abs(1.0 + 3.0 * sigma * t_b / r), s
+
+
+def counted_set(geometry, E, E21, branch_ok, eps_max: float, ratio_cut: float) -> np.ndarray:
+    """The model's counted set (PHYSICS §1b): a double well with (E2 − E1)/(E1 − E0) >= the
+    ratio cut, E <= E_max (units of W) and an existing δ branch (GGP eq. 3.3)."""
+    return (geometry != 0) & (E21 >= ratio_cut * E) & (E <= eps_max) & branch_ok
+
+
+@dataclass(frozen=True)
+class ExactSoftSpectrum:
+    """Two-level parameters of the quadrature nodes (K; couplings per unit γ = W c/η_L)."""
+
+    E_K: np.ndarray
+    delta_K: np.ndarray
+    delta0_K: np.ndarray
+    M_unit: np.ndarray
+    D_unit: np.ndarray
+    barrier_K: np.ndarray
+    well_K: np.ndarray
+
+    def __len__(self) -> int:
+        return self.E_K.shape[0]
+
+    def subset(self, keep: np.ndarray) -> "ExactSoftSpectrum":
+        return ExactSoftSpectrum(*(getattr(self, f)[keep] for f in self.__dataclass_fields__))
+
+    def as_dict(self) -> dict:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class NodeSet:
+    """The quadrature nodes in every frame: coordinates, weight (m^-3), counted, kind."""
+
+    eta: np.ndarray
+    t: np.ndarray
+    eta_b: np.ndarray
+    t_b: np.ndarray
+    weight: np.ndarray
+    counted: np.ndarray
+    kind: np.ndarray
+
+
 class SoftQuadrature:
     """Tensor-product quadrature of a soft-potential model (see the module docstring).
 
     Parameters
     ----------
-    model : SoftPotentialModel
+    model : SoftPotentialModel (E_max_K, depth_max, ratio_cut, type2_ratio, Φ, F, rate_coupling)
     material : Material with W_K, eta_L, psi_per_m3, soft_chi (+ what the channels need)
-    channels : the scenario's rate channels
+    channels : the scenario's rate channels (one_phonon, activated, tf_*)
     h_panel, nodes, u_decades, u_per_decade : grid (defaults: converged to ~1e-4)
     """
 
-    def __init__(self, model: SoftPotentialModel, material, channels, *, h_panel: float = 0.5,
+    def __init__(self, model, material, channels, *, h_panel: float = 0.5,
                  nodes: int = 8, u_decades: int = 8, u_per_decade: int = 2):
         self.model, self.material, self.channels = model, material, tuple(channels)
-        tab = model.table(material)
-        self._tab = tab
-
-        def tau(h):
-            c = np.clip(np.searchsorted(tab.h_hi, h, side="left"), 0, tab.tau.size - 1)
-            return tab.tau[c]
-
-        def counted0(h, u):            # type-1 point, as the population counts it
-            hh = np.asarray(h, dtype=float)
-            tb = np.asarray(u, dtype=float) * tau(hh)
-            return model.solve(material, -hh, tb, -hh, tb, np.ones_like(hh)).counted
-
-        # shallowest counted depth (at t_b = 0), inside the first cell of the table
-        lo, hi = tab.h_lo[0] - 0.25, tab.h_hi[0] + 0.25
-        if not counted0(np.array([hi]), np.array([0.0]))[0]:
-            raise ValueError("SoftQuadrature: no counted TLS at t_b = 0 near the table's start")
-        for _ in range(50):
-            mid = 0.5 * (lo + hi)
-            if counted0(np.array([mid]), np.array([0.0]))[0]:
-                hi = mid
-            else:
-                lo = mid
-        h_lo, h_max = hi, float(model.depth_max)
+        by = "the soft-potential quadrature"
+        W = material.need("W_K", by)
+        self._eps_max = float(model.E_max_K) / W
+        self._chi = material.need("soft_chi", by)
+        self._cut = float(model.ratio_cut)
+        h_lo = self._shallowest()
+        h_max = float(model.depth_max)
         s, ws = _gauss(np.array([0.0]), np.array([1.0]), nodes)
         h1, w1 = h_lo + s * s, 2.0 * s * ws
         edges = np.arange(h_lo + 1.0, h_max, h_panel)
@@ -92,73 +139,134 @@ class SoftQuadrature:
         h2, w2 = _gauss(edges[:-1], edges[1:], nodes)
         h = np.concatenate([h1, h2])
         wh = np.concatenate([w1, w2])
-        # u*(h) by bisection on u in [0, 1] (the table's τ covers every counted point)
-        ulo, uhi = np.zeros_like(h), np.ones_like(h)
-        assert not counted0(h, uhi).any(), "table strip does not cover the counted set"
-        for _ in range(45):
-            mid = 0.5 * (ulo + uhi)
-            ok = counted0(h, mid)
-            ulo = np.where(ok, mid, ulo)
-            uhi = np.where(ok, uhi, mid)
-        ustar = ulo
-        # u nodes per h: [0, u_a] and log panels up to u*
-        ua = ustar * 10.0 ** (-u_decades)
+        tau = self._strip(h)
         x, w = np.polynomial.legendre.leggauss(nodes)
         npan = u_decades * u_per_decade
-        la = np.log(ua)[:, None]
-        step = (np.log(ustar) - np.log(ua))[:, None] / npan
-        k = np.arange(npan)[None, :]
-        # log panels: u = exp(z), du = u dz
-        zc = la + (k + 0.5) * step                                    # (H, P)
-        z = zc[:, :, None] + 0.5 * step[:, :, None] * x[None, None, :]
-        u_log = np.exp(z).reshape(h.size, -1)
-        w_log = u_log * np.broadcast_to(0.5 * step[:, :, None] * w[None, None, :],
-                                        z.shape).reshape(h.size, -1)
-        u_lin = 0.5 * ua[:, None] * (1.0 + x[None, :])
-        w_lin = 0.5 * ua[:, None] * w[None, :]
-        u = np.concatenate([u_lin, u_log], axis=1)                    # (H, U)
-        wu = np.concatenate([w_lin, w_log], axis=1)
-        H = np.broadcast_to(h[:, None], u.shape).ravel()
-        TB = (u * tau(h)[:, None]).ravel()
-        Wn = (wh[:, None] * wu * tau(h)[:, None]).ravel()             # dh dt_b
+        step = u_decades * np.log(10.0) / npan
+        zc = -u_decades * np.log(10.0) + (np.arange(npan) + 0.5) * step
+        z = (zc[:, None] + 0.5 * step * x[None, :]).ravel()
+        u = np.concatenate([0.5 * 10.0 ** -u_decades * (1.0 + x), np.exp(z)])
+        wu = np.concatenate([0.5 * 10.0 ** -u_decades * w,
+                             np.exp(z) * np.tile(0.5 * step * w, npan)])
+        H = np.repeat(h, u.size)
+        TB = (tau[:, None] * u[None, :]).ravel()
+        Wn = (wh[:, None] * tau[:, None] * wu[None, :]).ravel()          # dh dt_b
         self.h_lo, self.n_nodes = h_lo, H.size
-        # six frames per node
-        scale = model.density_scale(material)
-        eta_l, t_l, eb_l, tb_l, w_l = [], [], [], [], []
-        for sgn in (1.0, -1.0):
-            tb = sgn * TB
-            eta_l.append(-H), t_l.append(tb), eb_l.append(-H), tb_l.append(tb)
-            w_l.append(Wn * scale * model.relative_density(-H, tb, np.full(H.size, TYPE1)))
-            for sigma in (1.0, -1.0):
-                e2, t2, jac = to_type2_frame(-H, tb, sigma)
-                eta_l.append(e2), t_l.append(t2), eb_l.append(-H), tb_l.append(tb)
-                w_l.append(Wn * scale * jac
-                           * model.relative_density(e2, t2, np.full(H.size, TYPE2)))
-        cat = np.concatenate
-        # partners (rate_coupling = "partner_mean"): blocks [T1, T2σ+, T2σ−] at +t_b then at
-        # −t_b; node j's type-1 mirror pair and its type-2 quartet (h, ±t_b, ±σ)
-        j = np.arange(H.size)
-        partners = cat([j, H.size + j, H.size + j] * 2)
-        self.population = model.solve(material, cat(eta_l), cat(t_l), cat(eb_l), cat(tb_l),
-                                      cat(w_l), partners)
-        self.spectrum = soft_spectrum(self.population, material)
+        lv = solve_levels(-H, TB)
+        self._build_frames(lv, H, TB, Wn, W)
+        self._rate_cache: dict[float, np.ndarray] = {}
 
+    # ------------------------------------------------------------------ the counted set
+    def _counted_type1(self, h, tb) -> np.ndarray:
+        """Counted set of PHYSICS §1b for type-1 points (−h, t_b): double well, ratio cut,
+        E <= E_max, δ branch exists."""
+        lv = solve_levels(-np.asarray(h, float), np.asarray(tb, float))
+        _, ok = delta_branch(-np.asarray(h, float), np.asarray(tb, float), self._chi)
+        return counted_set(lv.geometry, lv.E, lv.E21, ok, self._eps_max, self._cut)
+
+    def _shallowest(self) -> float:
+        """Shallowest counted depth at t_b = 0 (bisection; counted grows with h)."""
+        lo, hi = 1.0, float(self.model.depth_max)
+        if not self._counted_type1([hi], [0.0])[0]:
+            raise ValueError("SoftQuadrature: no counted TLS at t_b = 0 up to depth_max")
+        for _ in range(44):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (lo, mid) if self._counted_type1([mid], [0.0])[0] else (mid, hi)
+        return hi
+
+    def _strip(self, h: np.ndarray) -> np.ndarray:
+        """τ(h): the largest counted |t_b| at each h (bracket by doubling, 36 bisections)."""
+        lo = np.zeros_like(h)
+        hi = 2.0 * np.sqrt(2.0) * self._eps_max / h ** 1.5
+        while True:
+            grow = self._counted_type1(h, hi)
+            if not grow.any():
+                break
+            lo, hi = np.where(grow, hi, lo), np.where(grow, 2.0 * hi, hi)
+        for _ in range(36):
+            mid = 0.5 * (lo + hi)
+            ok = self._counted_type1(h, mid)
+            lo, hi = np.where(ok, mid, lo), np.where(ok, hi, mid)
+        return lo
+
+    # ------------------------------------------------------------------ six frames per node
+    def _build_frames(self, lv, H, TB, Wn, W) -> None:
+        model, mat = self.model, self.material
+        scale = mat.need("psi_per_m3", "the soft quadrature") * mat.need("eta_L", "the soft quadrature") ** 1.5
+        cols = {k: [] for k in ("eta", "t", "eta_b", "t_b", "weight", "kind", "D", "M", "ok")}
+        for sgn in (1.0, -1.0):                          # mirror y -> −y: t_b -> −t_b
+            tb = sgn * TB
+            x00, x11, x01 = sgn * lv.x00, sgn * lv.x11, sgn * lv.x01
+            frames = [(-H, tb, np.ones_like(H), 0.0, TYPE1)]
+            for sigma in (1.0, -1.0):
+                e2, t2, jac, s = type2_frame(-H, tb, sigma)
+                frames.append((e2, t2, jac * model.type2_ratio, s, TYPE2))
+            for eta, t, rel, s, kind in frames:
+                # y' = y − s: <y'> = <y> − s, <y'²> = <y²> − 2s<y> + s² (off-diagonal: no s²)
+                a00, a11 = x00 - s, x11 - s
+                b00 = lv.x2_00 - 2 * s * x00 + s * s
+                b11 = lv.x2_11 - 2 * s * x11 + s * s
+                b01 = lv.x2_01 - 2 * s * x01
+                d, ok = delta_branch(eta, t, self._chi)
+                d0 = np.where(ok, d, 0.0)
+                cols["D"].append(np.where(ok, (b11 - b00) + 2 * d0 * (a11 - a00), np.nan))
+                cols["M"].append(np.where(ok, b01 + 2 * d0 * x01, np.nan))
+                cols["ok"].append(ok)
+                rho = model.Phi(eta) * model.F(np.abs(t)) * rel
+                for k, v in (("eta", eta), ("t", t), ("eta_b", -H), ("t_b", tb),
+                             ("weight", Wn * scale * rho), ("kind", np.full(H.size, kind))):
+                    cols[k].append(v)
+        c = {k: np.concatenate(v) for k, v in cols.items()}
+        rep = lambda a: np.tile(a, 6)
+        counted = counted_set(rep(lv.geometry), rep(lv.E), rep(lv.E21), c["ok"], self._eps_max,
+                              self._cut)
+        j = np.arange(H.size)
+        groups = np.concatenate([j, H.size + j, H.size + j] * 2)
+        M = c["M"]
+        if model.rate_coupling == "partner_mean":
+            M = partner_rms(M, groups)
+        self.population = NodeSet(eta=c["eta"], t=c["t"], eta_b=c["eta_b"], t_b=c["t_b"],
+                                  weight=np.where(counted, c["weight"], 0.0), counted=counted,
+                                  kind=c["kind"].astype(np.int8))
+        fin = lambda a: np.where(np.isfinite(a), a, 0.0)
+        self.spectrum = ExactSoftSpectrum(
+            E_K=W * rep(lv.E), delta_K=W * rep(lv.delta), delta0_K=W * rep(lv.delta0),
+            M_unit=fin(np.abs(M)), D_unit=fin(c["D"]), barrier_K=W * rep(lv.barrier),
+            well_K=W * rep(lv.E + lv.E21))
+
+    # ------------------------------------------------------------------ observables
     @property
     def weight(self) -> np.ndarray:
         """Quadrature weight × density of every node, m^-3 (0 where not counted)."""
         return self.population.weight
 
+    def rates(self, T_K: float, keep: np.ndarray | None = None) -> np.ndarray:
+        """Total rates K (s^-1) of every node at T (independent formulas, :mod:`.rates`)."""
+        T = float(T_K)
+        if T not in self._rate_cache:
+            if len(self._rate_cache) >= 8:                 # bounded: protocols have many T
+                self._rate_cache.pop(next(iter(self._rate_cache)))
+            self._rate_cache[T] = total_rate(self.spectrum.as_dict(), self.material,
+                                             self.channels, T)
+        K = self._rate_cache[T]
+        return K if keep is None else K[keep]
+
     def _g(self, T_K: float) -> np.ndarray:
-        _, dndT = occupation_and_derivative(self.spectrum.E_K, T_K)
-        return K_B * self.weight * self.spectrum.E_K * dndT
+        E = self.spectrum.E_K
+        return K_B * self.weight * E * dn_eq_dT(E, T_K)
 
     def heat_capacity(self, T_K: float, times_s) -> np.ndarray:
         """C(T,t) = Σ w k_B E ∂n_eq/∂T (1 − e^{−K t}), J m^-3 K^-1 (PHYSICS §6)."""
         g = self._g(T_K)
-        K = build_rates(self.spectrum, self.material, self.channels, T_K).K
         keep = g != 0.0
-        g, K = g[keep], K[keep]
-        return np.array([float(np.dot(g, -np.expm1(-K * t))) for t in np.atleast_1d(times_s)])
+        return relaxed_sum(g[keep], self.rates(T_K, keep), times_s)
+
+    def heat_capacity_step(self, T_K: float, dT_K: float, times_s) -> np.ndarray:
+        """C_step = [U(t) − U(0)]/δT after T -> T + δT (rates at T + δT), J m^-3 K^-1."""
+        E = self.spectrum.E_K
+        h = K_B * self.weight * E * (n_eq(E, T_K + dT_K) - n_eq(E, T_K)) / dT_K
+        keep = h != 0.0
+        return relaxed_sum(h[keep], self.rates(T_K + dT_K, keep), times_s)
 
     def heat_capacity_eq(self, T_K: float) -> float:
         """t -> ∞: Σ w k_B E ∂n_eq/∂T over the model (depth cut included), J m^-3 K^-1."""
@@ -168,30 +276,23 @@ class SoftQuadrature:
         """Number of counted TLSs per m³ with E in each bin (K edges)."""
         return np.histogram(self.spectrum.E_K, bins=E_edges_K, weights=self.weight)[0]
 
-    # ------------------------------------------------------------------ heat release
     def _energy_coef(self) -> np.ndarray:
         """k_B w E per node, J m^-3 (the coefficient of n in U = Σ k_B w E n)."""
         return K_B * self.weight * self.spectrum.E_K
 
     def heat_release(self, T1_K: float, T0_K: float, times_s) -> np.ndarray:
-        r"""Q̇(t) after an instantaneous quench T1 -> T0 at t = 0, W m^-3 (PHYSICS §6, §8).
-
-        .. math:: \dot Q(t) = \sum w\,k_B E\,[n_{eq}(E,T_1) - n_{eq}(E,T_0)]\,K(T_0)\,
-                  e^{-K(T_0) t}
-
-        Occupations start at n_eq(T1); every channel's rate at the bath temperature T0.
-        """
-        d = self._energy_coef() * (n_eq(self.spectrum.E_K, T1_K) - n_eq(self.spectrum.E_K, T0_K))
-        K = build_rates(self.spectrum, self.material, self.channels, T0_K).K
+        r"""Q̇(t) = Σ w k_B E [n_eq(T1) − n_eq(T0)] K(T0) e^{−K(T0) t} after a quench, W m^-3."""
+        E = self.spectrum.E_K
+        d = self._energy_coef() * (n_eq(E, T1_K) - n_eq(E, T0_K))
         keep = d != 0.0
-        d, K = d[keep], K[keep]
+        d, K = d[keep], self.rates(T0_K, keep)
         return np.array([float(np.dot(d * K, np.exp(-K * t))) for t in np.atleast_1d(times_s)])
 
     def energy_after_quench(self, T1_K: float, T0_K: float, times_s) -> np.ndarray:
         """U(t) = Σ w k_B E [n_eq(T0) + (n_eq(T1) − n_eq(T0)) e^{−K(T0) t}], J m^-3."""
         a, E = self._energy_coef(), self.spectrum.E_K
         n0, n1 = n_eq(E, T0_K), n_eq(E, T1_K)
-        K = build_rates(self.spectrum, self.material, self.channels, T0_K).K
+        K = self.rates(T0_K)
         u0 = float(np.dot(a, n0))
         return np.array([u0 + float(np.dot(a * (n1 - n0), np.exp(-K * t)))
                          for t in np.atleast_1d(times_s)])
@@ -204,28 +305,10 @@ class SoftQuadrature:
         r"""(U(t), Q̇(t)) under a compiled temperature protocol, J m^-3 and W m^-3.
 
         Equilibrium at ``protocol.T_initial_K`` for t < 0, then exact piecewise-constant
-        propagation of every node (:func:`tlsmc.dynamics.evolve`, PHYSICS §5):
-        U = Σ w k_B E n(t), Q̇ = −dU/dt (the exact derivative inside the segment holding t).
-        ``protocol``: :class:`tlsmc.dynamics.protocols.Protocol`; ``times_s``: (n_t,) s.
+        propagation of every node (:func:`.propagation.history`, PHYSICS §5).
         """
         a = self._energy_coef()
         keep = a != 0.0
-        E, coef = self.spectrum.E_K[keep], a[keep][None, :]
-        sub = self._spectrum_subset(keep)
-        cache: dict[float, object] = {}
-
-        def rates_at(T_K: float):
-            if T_K not in cache:
-                cache[T_K] = build_rates(sub, self.material, self.channels, T_K)
-            return cache[T_K]
-
-        times = np.atleast_1d(np.asarray(times_s, dtype=float))
-        sums = evolve(E, coef, rates_at, protocol, times)
-        u_ref = float(np.dot(coef[0], n_eq(E, protocol.T_initial_K)))
-        return u_ref + sums.dn[0], sums.flux[0]
-
-    def _spectrum_subset(self, keep: np.ndarray):
-        """The spectrum restricted to the nodes ``keep`` (same type, every array field)."""
-        sp = self.spectrum
-        return dataclasses.replace(sp, **{f.name: getattr(sp, f.name)[keep]
-                                          for f in dataclasses.fields(sp)})
+        E, coef = self.spectrum.E_K[keep], a[keep]
+        dU, flux = _history(E, coef, lambda T: self.rates(T, keep), protocol, times_s)
+        return float(np.dot(coef, n_eq(E, protocol.T_initial_K))) + dU, flux

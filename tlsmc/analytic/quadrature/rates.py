@@ -1,0 +1,96 @@
+r"""Rate formulas, occupations and couplings of the ``exact`` column, written from PHYSICS §4.
+
+Independent of :mod:`tlsmc.rates` (channel classes, numba kernels) and of
+:mod:`tlsmc.dynamics.occupations`: the quadratures of the soft-potential model evaluate their
+relaxation rates here, so that an error in the Monte Carlo's rate code shows up as an
+MC-vs-exact z-score (issue 12).  Channels are recognised by their scenario kind (the class
+name of the channel's config dataclass); only their options are read.
+
+* one_phonon (PHYSICS §4.1): K = a M² E³ coth(E/2T), a = (γ_l²/v_l⁵ + 2γ_t²/v_t⁵)k_B³/(2πρħ⁴)
+  in s^-1 K^-3 (energies in K; M the off-diagonal coupling per unit γ);
+* activated (§4.4): K = ν_a e^{−V_b/T}(1 + e^{−E/T}), ν_a given or ω/2π with ħω = ε2 − ε0;
+* tf_nondiagonal, tf_multiphonon (§4.2–4.3): :func:`tlsmc.analytic.closed_forms.tf1982.tls_rate`
+  with V = Δ0/2 (its multiphonon rate is the independent :mod:`.multiphonon`).
+
+Shares with the Monte Carlo: the constants of :mod:`tlsmc.units` and the material container.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from ...units import EV, HBAR, K_B, PI
+
+__all__ = ["one_phonon_a", "total_rate", "n_eq", "dn_eq_dT", "partner_rms"]
+
+
+def n_eq(E_K, T_K):
+    """Upper-level occupation 1/(e^{E/T} + 1) = expit(−E/T) (finite for any E/T >= 0)."""
+    return expit(-np.asarray(E_K, dtype=float) / T_K)
+
+
+def dn_eq_dT(E_K, T_K):
+    """∂n_eq/∂T = (E/T²) n_eq (1 − n_eq), K^-1 (no overflow: expit of ±E/T)."""
+    x = np.asarray(E_K, dtype=float) / T_K
+    return x / T_K * expit(-x) * expit(x)
+
+
+def one_phonon_a(material) -> float:
+    """a = (γ_l²/v_l⁵ + 2γ_t²/v_t⁵) k_B³/(2πρħ⁴), s^-1 K^-3 (transverse branch twice, §8)."""
+    by = "the exact one_phonon rate"
+    gl, gt = (material.need(f, by) * EV for f in ("gamma_l_eV", "gamma_t_eV"))
+    vl, vt = material.need("v_l_m_s", by), material.need("v_t_m_s", by)
+    rho = material.need("density_kg_m3", by)
+    return (gl * gl / vl ** 5 + 2.0 * gt * gt / vt ** 5) * K_B ** 3 / (2.0 * PI * rho * HBAR ** 4)
+
+
+def _coth_half(x):
+    """coth(x/2) for x > 0 (1 for large x; 1/tanh)."""
+    return 1.0 / np.tanh(0.5 * np.asarray(x, dtype=float))
+
+
+def total_rate(spec: dict, material, channels, T_K: float) -> np.ndarray:
+    """K = K↑ + K↓ (s^-1) of every node: the sum of the scenario's channels at T (K).
+
+    ``spec``: arrays E_K, delta_K, delta0_K, M_unit (|M|/c per unit γ), barrier_K, well_K.
+    Raises ValueError for a channel kind without an independent formula here.
+    """
+    if not T_K > 0.0:
+        raise ValueError(f"T_K must be > 0 (got {T_K})")
+    E = spec["E_K"]
+    K = np.zeros(E.shape)
+    pos = E > 0.0
+    for ch in channels:
+        kind = type(ch).__name__
+        if kind == "OnePhonon":
+            M = spec["M_unit"]
+            K[pos] += one_phonon_a(material) * (M[pos] * E[pos]) ** 2 * E[pos] * _coth_half(E[pos] / T_K)
+        elif kind == "Activated":
+            nu = (spec["well_K"] * K_B / (2.0 * PI * HBAR) if ch.nu_a_per_s is None
+                  else ch.nu_a_per_s)
+            K += nu * np.exp(-spec["barrier_K"] / T_K) * (1.0 + np.exp(-E / T_K))
+        elif kind in ("TFNondiagonal", "TFMultiphonon"):
+            from ..closed_forms import tf1982
+            from ...rates.tf import tf_parameters     # the material's TF parameter set only
+            params = tf_parameters(material, "the exact TF rate")
+            f = (tf1982.tls_rate(params, "nondiagonal", ch.vibration) if kind == "TFNondiagonal"
+                 else tf1982.tls_rate(params, "multiphonon"))
+            K[pos] += f(E[pos], spec["delta_K"][pos], spec["delta0_K"][pos], T_K)
+        else:
+            raise ValueError(f"no exact rate for the channel {kind}")
+    return K
+
+
+def partner_rms(M: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    r"""M_rate² = ⟨M²⟩ over each group of partners (NaN members left out; PHYSICS §3).
+
+    The partners of a node are its mirror potential and, for type 2, the same double well
+    seen from its other minimum (``rate_coupling = "partner_mean"``).
+    """
+    M = np.asarray(M, dtype=float)
+    ok = np.isfinite(M)
+    _, g = np.unique(np.asarray(groups), return_inverse=True)
+    num = np.bincount(g, weights=np.where(ok, M * M, 0.0))
+    den = np.bincount(g, weights=ok.astype(float))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.sqrt(num / den)[g]
