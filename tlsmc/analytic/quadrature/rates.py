@@ -10,7 +10,8 @@ name of the channel's config dataclass); only their options are read.
   in s^-1 K^-3 (energies in K; M the off-diagonal coupling per unit γ);
 * activated (§4.4): K = ν_a e^{−V_b/T}(1 + e^{−E/T}), ν_a given or ω/2π with ħω = ε2 − ε0;
 * tf_nondiagonal, tf_multiphonon (§4.2–4.3): :func:`tlsmc.analytic.closed_forms.tf1982.tls_rate`
-  with V = Δ0/2 (its multiphonon rate is the independent :mod:`.multiphonon`).
+  with V = Δ0/2 (its multiphonon rate is the independent :mod:`.multiphonon`);
+* electron (§12): :func:`tlsmc.analytic.quadrature.metals.electron_rate` (own BCS gap).
 
 Shares with the Monte Carlo: the constants of :mod:`tlsmc.units` and the material container.
 """
@@ -21,7 +22,7 @@ from scipy.special import expit
 
 from ...units import EV, HBAR, K_B, PI
 
-__all__ = ["one_phonon_a", "total_rate", "n_eq", "dn_eq_dT", "partner_rms"]
+__all__ = ["one_phonon_a", "total_rate", "EXACT_RATES", "n_eq", "dn_eq_dT", "partner_rms"]
 
 
 def n_eq(E_K, T_K):
@@ -49,11 +50,44 @@ def _coth_half(x):
     return 1.0 / np.tanh(0.5 * np.asarray(x, dtype=float))
 
 
+def _one_phonon(ch, spec, material, T_K, pos):
+    M, E = spec["M_unit"][pos], spec["E_K"][pos]
+    return one_phonon_a(material) * (M * E) ** 2 * E * _coth_half(E / T_K)
+
+
+def _activated(ch, spec, material, T_K, pos):
+    nu = (spec["well_K"] * K_B / (2.0 * PI * HBAR) if ch.nu_a_per_s is None else ch.nu_a_per_s)
+    nu = nu[pos] if np.ndim(nu) else nu
+    E = spec["E_K"][pos]
+    return nu * np.exp(-spec["barrier_K"][pos] / T_K) * (1.0 + np.exp(-E / T_K))
+
+
+def _tf(ch, spec, material, T_K, pos):
+    from ...rates.tf import tf_parameters     # the material's TF parameter set only
+    from ..closed_forms import tf1982
+    params = tf_parameters(material, "the exact TF rate")
+    f = (tf1982.tls_rate(params, "multiphonon") if type(ch).__name__ == "TFMultiphonon"
+         else tf1982.tls_rate(params, "nondiagonal", ch.vibration))
+    return f(spec["E_K"][pos], spec["delta_K"][pos], spec["delta0_K"][pos], T_K)
+
+
+def _electron(ch, spec, material, T_K, pos):
+    from .metals import electron_rate      # independent BCS gap and Korringa rate
+    return electron_rate(spec["E_K"][pos], spec["delta0_K"][pos], T_K,
+                         material.need("electron_coupling", "the exact electron rate"),
+                         material.Tc_K)
+
+
+EXACT_RATES = {"OnePhonon": _one_phonon, "Activated": _activated, "TFNondiagonal": _tf,
+               "TFMultiphonon": _tf, "Electron": _electron}
+"""Channel config class name -> independent formula ``f(channel, spec, material, T, mask)``."""
+
+
 def total_rate(spec: dict, material, channels, T_K: float) -> np.ndarray:
     """K = K↑ + K↓ (s^-1) of every node: the sum of the scenario's channels at T (K).
 
     ``spec``: arrays E_K, delta_K, delta0_K, M_unit (|M|/c per unit γ), barrier_K, well_K.
-    Raises ValueError for a channel kind without an independent formula here.
+    Raises ValueError for a channel kind without an independent formula (:data:`EXACT_RATES`).
     """
     if not T_K > 0.0:
         raise ValueError(f"T_K must be > 0 (got {T_K})")
@@ -61,23 +95,10 @@ def total_rate(spec: dict, material, channels, T_K: float) -> np.ndarray:
     K = np.zeros(E.shape)
     pos = E > 0.0
     for ch in channels:
-        kind = type(ch).__name__
-        if kind == "OnePhonon":
-            M = spec["M_unit"]
-            K[pos] += one_phonon_a(material) * (M[pos] * E[pos]) ** 2 * E[pos] * _coth_half(E[pos] / T_K)
-        elif kind == "Activated":
-            nu = (spec["well_K"] * K_B / (2.0 * PI * HBAR) if ch.nu_a_per_s is None
-                  else ch.nu_a_per_s)
-            K += nu * np.exp(-spec["barrier_K"] / T_K) * (1.0 + np.exp(-E / T_K))
-        elif kind in ("TFNondiagonal", "TFMultiphonon"):
-            from ..closed_forms import tf1982
-            from ...rates.tf import tf_parameters     # the material's TF parameter set only
-            params = tf_parameters(material, "the exact TF rate")
-            f = (tf1982.tls_rate(params, "nondiagonal", ch.vibration) if kind == "TFNondiagonal"
-                 else tf1982.tls_rate(params, "multiphonon"))
-            K[pos] += f(E[pos], spec["delta_K"][pos], spec["delta0_K"][pos], T_K)
-        else:
-            raise ValueError(f"no exact rate for the channel {kind}")
+        formula = EXACT_RATES.get(type(ch).__name__)
+        if formula is None:
+            raise ValueError(f"no exact rate for the channel {type(ch).__name__}")
+        K[pos] += formula(ch, spec, material, T_K, pos)
     return K
 
 
