@@ -154,3 +154,23 @@ def test_analytic_is_not_imported_by_the_simulation_stages():
     bad = [f"{p.relative_to(PKG)}:{n.lineno}" for s in stages for p in (PKG / s).rglob("*.py")
            for n in _imports(p) if "analytic" in (n.module or "")]
     assert not bad, bad
+
+
+def test_a_quadrature_outside_its_range_leaves_the_measurement_out(monkeypatch):
+    """A quadrature that cannot evaluate a point (OutsideQuadrature) drops that measurement
+    from the comparison with the reason in the note; the run itself still completes."""
+    import tlsmc.comparison as comparison
+    from tlsmc.analytic.quadrature import OutsideQuadrature
+
+    sc = tlsmc.load_scenario(Path(__file__).parents[1] / "scenarios" / "silica_heat_release.toml")
+
+    def outside(m, context, scenario):
+        raise OutsideQuadrature("E up to 1 K at T = 2 K")
+
+    entry = COMPARISONS[("tunneling", "heat_release")]
+    monkeypatch.setitem(COMPARISONS, ("tunneling", "heat_release"),
+                        Comparison(entry.context, outside))
+    res = tlsmc.run(sc, n_tls=65536, seed=1)
+    assert res.comparison is None or "heat_release" not in set(res.comparison.get("observable", []))
+    assert "HeatRelease (E up to 1 K at T = 2 K)" in res.metadata["comparison_note"]
+    assert comparison.comparison_table is not None

@@ -18,6 +18,7 @@ from typing import Any, Callable, Protocol
 
 import pandas as pd
 
+from ..analytic.quadrature import OutsideQuadrature
 from ..analytic.quadrature.expansion import soft_nodes
 from ..config import registry_name
 from ..measurements import MEASUREMENTS
@@ -124,7 +125,10 @@ def comparison_table(scenario, observables: pd.DataFrame, *, soft_quadrature=Non
             used.setdefault(entry.context, set()).add(kind)
         elif entry.note and entry.note not in notes:
             notes.append(entry.note)
-        rows += [dict(r, measurement=i) for r in entry.rows(m, context, scenario)]
+        try:
+            rows += [dict(r, measurement=i) for r in entry.rows(m, context, scenario)]
+        except OutsideQuadrature as exc:          # the MC stands; the note says why
+            skipped.append(f"{type(m).__name__} ({exc})")
     parts = [CONTEXTS[name].note(contexts[name], scenario, ks) for name, ks in used.items()]
     parts += notes + list(failed.values())
     if skipped:

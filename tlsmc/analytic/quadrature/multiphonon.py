@@ -32,6 +32,8 @@ from scipy.interpolate import CubicSpline
 
 from ...units import HBAR, K_B, PI
 
+from . import OutsideQuadrature
+
 __all__ = ["coupling_R", "J1", "log_G", "multiphonon_total_rate"]
 
 
@@ -146,7 +148,7 @@ def log_G(E_K, T_K: float, params) -> np.ndarray:
     spline, (lo, hi), _ = _table(params, float(T_K))
     E = np.asarray(E_K, dtype=float)
     if spline is None or np.any(E > hi):
-        raise ValueError(f"independent multiphonon rate: E up to {hi:g} K at T = {T_K:g} K "
+        raise OutsideQuadrature(f"independent multiphonon rate: E up to {hi:g} K at T = {T_K:g} K "
                          "(above it the last kept order exceeds 1e-7 of the sum)")
     ln_lo = math.log(lo)
     le = np.log(np.maximum(E, 1e-300))
