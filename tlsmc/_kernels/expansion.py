@@ -16,15 +16,14 @@ inside each, so the sums do not depend on the thread count.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from numba import njit, prange
+
+from .unit_sums import unit_moments_kinds
 
 
-@njit(cache=True, parallel=True)
 def unit_moments(G, K, unit, times, s1, s2):
-    """Add the unit sums of Σ G F(K t) and their products into ``s1`` and ``s2`` (see module).
+    """Add the unit sums of Σ G F(K t) and their products into ``s1`` and ``s2`` (see module):
+    :func:`tlsmc._kernels.unit_sums.unit_moments_kinds` with every series relaxed (kind 1).
 
     Parameters
     ----------
@@ -35,28 +34,4 @@ def unit_moments(G, K, unit, times, s1, s2):
     s1 : (S, T) float64, accumulated in place
     s2 : (S, S, T) float64, accumulated in place
     """
-    n_series = G.shape[0]
-    n = K.shape[0]
-    for k in prange(times.shape[0]):
-        t = times[k]
-        full = math.isinf(t)
-        a1 = np.zeros(n_series)
-        a2 = np.zeros((n_series, n_series))
-        x = np.zeros(n_series)
-        for start in range(0, n, unit):
-            stop = min(start + unit, n)
-            for s in range(n_series):
-                x[s] = 0.0
-            for i in range(start, stop):
-                f = 1.0 if full else -math.expm1(-K[i] * t)
-                for s in range(n_series):
-                    x[s] += G[s, i] * f
-            for s in range(n_series):
-                a1[s] += x[s]
-                for r in range(n_series):
-                    a2[s, r] += x[s] * x[r]
-        for s in range(n_series):
-            s1[s, k] += a1[s]
-            for r in range(n_series):
-                s2[s, r, k] += a2[s, r]
-
+    unit_moments_kinds(G, K, np.ones(G.shape[0], dtype=np.int64), unit, times, s1, s2)

@@ -1,6 +1,8 @@
 """Shared pieces of the measurements: time grids, units, standard errors, result rows."""
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +11,7 @@ from ..config import param, require
 
 __all__ = ["TimeGrid", "standard_error", "UNITS", "check_temperatures", "make_rows",
            "T_RANGE_K", "TIME_RANGE_S", "combine_sums", "PartialSums", "FieldSums",
-           "sample_unit", "unit_sums", "UnitMoments"]
+           "sample_unit", "unit_sums", "UnitMoments", "check_times"]
 
 T_RANGE_K = (1e-4, 1e4)
 """Accepted temperatures, K: 0.1 mK (below any dilution refrigerator's sample) to 10 kK
@@ -121,6 +123,14 @@ class TimeGrid:
 
     def values(self) -> np.ndarray:
         return np.geomspace(self.start_s, self.stop_s, self.num)
+
+
+def check_times(values, prefix: str) -> None:
+    """ConfigError unless every time is finite and within :data:`TIME_RANGE_S` (> 0)."""
+    lo, hi = TIME_RANGE_S
+    for i, t in enumerate(values):
+        require(math.isfinite(t) and lo <= t <= hi,
+                f"{prefix}[{i}] must be > 0 s, within [{lo:g}, {hi:g}] s (got {t:g})")
 
 
 def check_temperatures(values, prefix: str, distinct: bool = True) -> None:

@@ -41,11 +41,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels.expansion import unit_moments
-from ..config import ConfigError, param, require
+from ..config import ConfigError, param
 from ..dynamics.occupations import occupation_and_derivative
 from ..rates.bcs import entropy_ratio, heat_capacity_ratio
 from ..units import K_B, PI
-from .common import FieldSums, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
+from .common import check_times, FieldSums, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
 from .expansion import antithetic_unit, bulk_modulus, dilatation_coupling_K
 
 __all__ = ["ElectronicExpansion", "ELECTRONIC_UNITS", "alpha_e", "electronic_heat_capacity"]
@@ -105,9 +105,7 @@ class ElectronicExpansion:
 
     def validate(self, prefix: str) -> None:
         check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
-        for i, t in enumerate(self.extra_times_s):
-            require(math.isfinite(t) and 0 < t <= 1e12,
-                    f"{prefix}.extra_times_s[{i}] must be > 0 and <= 1e12 s (got {t:g})")
+        check_times(self.extra_times_s, f"{prefix}.extra_times_s")
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """Load-time check (called by the scenario loader): the material fields it needs."""

@@ -38,13 +38,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels.expansion import unit_moments
-from ..config import ConfigError, param, require
+from ..config import ConfigError, param
 from ..population import TunnelingModel
 from ..seeding import SEED_BLOCK
 from ..population.soft import SoftPotentialModel
 from ..dynamics.occupations import n_eq, occupation_and_derivative
 from ..units import K_B, ev_to_kelvin
-from .common import (TIME_RANGE_S, UNITS, PartialSums, TimeGrid, check_temperatures, make_rows,
+from .common import (check_times, TIME_RANGE_S, UNITS, PartialSums, TimeGrid, check_temperatures, make_rows,
                     standard_error)
 
 __all__ = ["ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K", "bulk_modulus",
@@ -116,9 +116,7 @@ class ThermalExpansion:
 
     def validate(self, prefix: str) -> None:
         check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
-        for i, t in enumerate(self.extra_times_s):
-            require(math.isfinite(t) and 0 < t <= 1e12,
-                    f"{prefix}.extra_times_s[{i}] must be > 0 and <= 1e12 s (got {t:g})")
+        check_times(self.extra_times_s, f"{prefix}.extra_times_s")
 
     def output_times(self) -> np.ndarray:
         """Sorted, distinct output times (grid and extras), s."""
