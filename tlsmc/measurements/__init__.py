@@ -23,6 +23,7 @@ from .common import UNITS, TimeGrid, standard_error
 from .acoustic import Acoustic
 from .electronic import ElectronicExpansion
 from .dielectric import Dielectric
+from .conduction import ThermalConductivity
 from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
@@ -64,4 +65,5 @@ MEASUREMENTS: dict[str, type[Measurement]] = {
     "acoustic": Acoustic,
     "electronic_expansion": ElectronicExpansion,
     "dielectric": Dielectric,
+    "thermal_conductivity": ThermalConductivity,
 }
