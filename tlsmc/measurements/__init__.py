@@ -24,6 +24,7 @@ from .acoustic import Acoustic
 from .electronic import ElectronicExpansion
 from .dielectric import Dielectric
 from .conduction import ThermalConductivity
+from .luminescence import Luminescence
 from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
@@ -66,4 +67,5 @@ MEASUREMENTS: dict[str, type[Measurement]] = {
     "electronic_expansion": ElectronicExpansion,
     "dielectric": Dielectric,
     "thermal_conductivity": ThermalConductivity,
+    "luminescence": Luminescence,
 }

@@ -2,7 +2,9 @@
 
 κ = (1/3) Σ_α m_α ∫_0^∞ dω C_α(ω) v_α / l⁻¹_α(ω) with C_α = k_B x²eˣ/(eˣ−1)² ω²/(2π²v_α³),
 x = ħω/k_BT, evaluated with scipy.integrate.quad in u = ln x (nothing from the Monte Carlo
-code).  l⁻¹_α(ω) = resonant πωγ_α² ñ(ħω) tanh(x/2)/(ρv_α³) + relaxation
+code); with the relaxation part (each integrand value a nested quadrature, 23 ms) a fixed
+composite Gauss–Legendre rule in u, 10 nodes on each of 11 panels plus the cut-off kinks (relative accuracy ~1e-8
+against the adaptive rule on the silica model).  l⁻¹_α(ω) = resonant πωγ_α² ñ(ħω) tanh(x/2)/(ρv_α³) + relaxation
 ωγ_α² Σw D²(−f')ωτ/(1+ω²τ²)/(k_Bρv_α³) + 1/l_b + Aω⁴, with ñ and the relaxation sum of the
 cut-off STM from :class:`tlsmc.analytic.quadrature.acoustics.AcousticQuad` (its own spectrum
 and one-phonon rate), or ñ = P̄ exactly (``quad=None``, the STM without cut-offs).
@@ -19,6 +21,19 @@ from scipy import integrate
 from ...units import HBAR as _HBAR, K_B as _KB, PI as _PI
 
 __all__ = ["kappa_quadrature"]
+
+
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(10)
+
+
+def _fixed_rule(lo, kinks=()):
+    """Composite Gauss–Legendre (10 nodes per panel) in u = ln x on [lo, ln 60], with the
+    kinks of ñ (cut-offs, as x) as extra panel edges."""
+    inner = [math.log(e) for e in (1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 2.0, 6.0, 15.0, 30.0, *kinks)
+             if lo < math.log(e) < math.log(60.0)]
+    edges = [lo] + sorted(set(inner)) + [math.log(60.0)]
+    a, b = np.array(edges[:-1])[:, None], np.array(edges[1:])[:, None]
+    return (a + 0.5 * (b - a) * (_GL_X + 1)).ravel(), (0.5 * (b - a) * _GL_W).ravel()
 
 
 def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=None, l_b=None,
@@ -68,6 +83,11 @@ def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=Non
             pts.append(math.log(xc))
         edges = sorted(set([lo, *[p for p in pts if lo < p < math.log(60.0)], math.log(60.0)]))
         total = 0.0
+        if "relaxation" in parts:     # each f costs one nested relaxation quadrature
+            kinks = [k / T for k in quad.kinks()] + [math.exp(p) for p in pts[1:]]
+            uu, ww = _fixed_rule(lo, kinks)
+            out[pol] = mult * sum(wi * f(ui) for ui, wi in zip(uu, ww)) / 3.0
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", integrate.IntegrationWarning)
             for a, b in zip(edges[:-1], edges[1:]):
