@@ -66,8 +66,7 @@ def test_kernel_matches_numpy_and_shell_density(base_table):
     batch = np.sort(rng.integers(0, B, n))
     En = np.geomspace(1e-3, 300.0, nk)
     om = En * 1.3e11
-    lo, hi = sh.J0.support
-    args = (s, E, wD2, K, batch, 0.7, En, om, sh.P_bar_per_J_m3 / n, sh.two_hbar_nu_K, lo, hi,
+    args = (s, E, wD2, K, batch, 0.7, En, om, sh.P_bar_per_J_m3 / n, sh.delta0_min_K, sh.delta0_max_K,
             sh.delta_max_K, True, True)
     S1, Q1, S2, Q2 = np.zeros((B, nk, 2)), np.zeros((nk, 3)), np.zeros((B, nk, 2)), np.zeros((nk, 3))
     conduction_sums(*args, S1, Q1)

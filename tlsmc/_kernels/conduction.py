@@ -3,10 +3,11 @@ scattering sums on a phonon-frequency grid.
 
 For every TLS i (batch b_i) and grid node k (energy ħω_k = E_k in K, angular frequency ω_k):
 
-* x_ik = P̄ 1[J0_lo ≤ J0*(E_k, s_i) ≤ J0_hi] 1[E_k s_i ≤ Δ_max] / n_total  (J^-1 m^-3),
+* x_ik = P̄ 1[Δ0min ≤ Δ0*(E_k, s_i) ≤ Δ0max] 1[E_k s_i ≤ Δ_max] / n_total  (J^-1 m^-3),
   the δ-shell estimator of ñ(E_k) for a uniform J0 distribution
   (:func:`tlsmc.measurements.acoustic.shell_density`, divided by n_total so Σ_i x_ik = ñ̂);
-  J0* = 2 ln(2ħν/Δ0*), Δ0* = E_k √(1 − s_i²);
+  Δ0* = E_k √(1 − s_i²); J_lo ≤ J0* = 2 ln(2ħν/Δ0*) ≤ J_hi written without the log as
+  Δ0min = 2ħν e^{−J_hi/2} ≤ Δ0* ≤ Δ0max = 2ħν e^{−J_lo/2};
 * r_ik = w_i D_i² (−∂f/∂E)_i ω_k K_i/(K_i² + ω_k²)  (K^-1 m^-3), the relaxation sum of the
   acoustic formula (D per unit γ, −∂f/∂E in K^-1, K the total rate in s^-1).
 
@@ -24,8 +25,8 @@ __all__ = ["conduction_sums", "conduction_sums_numpy"]
 
 
 @njit(cache=True)
-def conduction_sums(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, two_hbar_nu_K,
-                    J_lo, J_hi, delta_max_K, do_res, do_rel, S, Q):
+def conduction_sums(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, d0_min, d0_max,
+                    delta_max_K, do_res, do_rel, S, Q):
     """Add one chunk's x_ik, r_ik (module docstring) to S (B, nk, 2) and Q (nk, 3) in place."""
     n = s.shape[0]
     nk = E_nodes.shape[0]
@@ -43,10 +44,8 @@ def conduction_sums(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, two_hbar
             if do_res:
                 Ek = E_nodes[k]
                 d0 = Ek * c
-                if d0 > 0.0 and Ek * si <= delta_max_K:
-                    J = 2.0 * math.log(two_hbar_nu_K / d0)
-                    if J >= J_lo and J <= J_hi:
-                        x = p_bar_n
+                if d0 >= d0_min and d0 <= d0_max and d0 > 0.0 and Ek * si <= delta_max_K:
+                    x = p_bar_n
             r = 0.0
             if g > 0.0:
                 w = omegas[k]
@@ -60,16 +59,15 @@ def conduction_sums(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, two_hbar
             Q[k, 2] += x * r
 
 
-def conduction_sums_numpy(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, two_hbar_nu_K,
-                          J_lo, J_hi, delta_max_K, do_res, do_rel, S, Q):
-    """Plain NumPy version of :func:`conduction_sums` (benchmark and test reference)."""
+def conduction_sums_numpy(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, d0_min, d0_max,
+                          delta_max_K, do_res, do_rel, S, Q):
+    """Plain NumPy version of :func:`conduction_sums` (benchmark and test reference);
+    ``batch`` must be non-decreasing (consecutive samples per batch, as the caller makes it)."""
     x = np.zeros((s.shape[0], E_nodes.shape[0]))
     if do_res:
         d0 = E_nodes[None, :] * np.sqrt(np.maximum(1.0 - s * s, 0.0))[:, None]
-        with np.errstate(divide="ignore"):
-            J = 2.0 * np.log(two_hbar_nu_K / d0)
         x = np.where((d0 > 0) & (E_nodes[None, :] * s[:, None] <= delta_max_K)
-                     & (J >= J_lo) & (J <= J_hi), p_bar_n, 0.0)
+                     & (d0 >= d0_min) & (d0 <= d0_max), p_bar_n, 0.0)
     r = np.zeros_like(x)
     if do_rel:
         q = np.exp(-E_K / T)
@@ -77,8 +75,9 @@ def conduction_sums_numpy(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, tw
         den = K[:, None] ** 2 + omegas[None, :] ** 2
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.where(den > 0, g[:, None] * omegas[None, :] * K[:, None] / den, 0.0)
+    starts = np.flatnonzero(np.r_[True, batch[1:] != batch[:-1]])
     for c, v in ((0, x), (1, r)):
-        np.add.at(S[:, :, c], batch, v)
+        S[batch[starts], :, c] += np.add.reduceat(v, starts, axis=0)
     Q[:, 0] += (x * x).sum(0)
     Q[:, 1] += (r * r).sum(0)
     Q[:, 2] += (x * r).sum(0)

@@ -167,11 +167,11 @@ class _ConductionAcc:
         sh = self.shell
         if sh is not None:
             s = shell_variates(sh, spectrum.delta_K)
-            lo, hi = sh.J0.support
-            shell_args = (sh.P_bar_per_J_m3 / self.n, sh.two_hbar_nu_K, lo, hi, sh.delta_max_K)
+            shell_args = (sh.P_bar_per_J_m3 / self.n, sh.delta0_min_K, sh.delta0_max_K,
+                          sh.delta_max_K)
         else:
             s = np.zeros(n)
-            shell_args = (0.0, 1.0, 0.0, 0.0, 0.0)
+            shell_args = (0.0, 0.0, 0.0, 0.0)
         wD2 = np.ascontiguousarray(weight * spectrum.D_unit**2)
         for j, T in enumerate(self.cfg.temperatures_K):
             K = rates_at(T).K if self.do_rel else np.zeros(n)
