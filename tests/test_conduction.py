@@ -151,7 +151,7 @@ def test_ratio_estimator_bias(base_table):
     pooled = acc.S[0].sum(0)
     k_pool = acc._kappa(T, pooled)[0]
     k_pool = sum(k_pool.values())
-    small = np.array([sum(acc._kappa(T, acc.S[0, b] * B)[0].values()) for b in range(B)])
+    small = np.array([sum(acc._kappa(T, acc.S[0][b] * B)[0].values()) for b in range(B)])
     bias_emp = small.mean() - k_pool
     sigma_small = small.std(ddof=1)
     rows = acc.rows()
