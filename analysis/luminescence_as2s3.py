@@ -24,6 +24,7 @@ import pandas as pd  # noqa: E402
 from scipy.special import sici  # noqa: E402
 
 import tlsmc  # noqa: E402
+from tlsmc.analytic.closed_forms.tf1982 import T0_eq30  # noqa: E402
 from tlsmc.rates.tf import tf_parameters  # noqa: E402
 from tlsmc.rates.vibrations import J1_debye  # noqa: E402
 from tlsmc.units import AMU  # noqa: E402
@@ -92,7 +93,12 @@ def main(run_dir: str) -> None:
            "| M (amu) | T0 classical 2Θ/(3c1R) (K) | T0 local 250–300 K (K) |", "|---|---|---|"]
     md += [f"| {M:g} | {a:.3g} | {b:.3g} |" for M, a, b in rows]
     md += ["", f"M for T0 = 28 K: **{M28_cl:.0f} amu** (classical slope), {M28_loc:.0f} amu "
-           "(local slope at 250–300 K) — ≈ 25 of TF's M = 60 amu units: a cluster, as TF argue."]
+           "(local slope at 250–300 K) — ≈ 25 of TF's M = 60 amu units: a cluster, as TF argue.",
+           "",
+           f"TF eq. 30's T0 belongs to J2 (J2 → T/T0, tlsmc.analytic.closed_forms.tf1982.T0_eq30 = "
+           f"{T0_eq30(p):.3g} K here); the Debye J1 that sets the one-phonon rate tends to "
+           "T/(2T0_eq30), so the yield falls as e^{−T/(2T0_eq30)}. Reading eq. 38 with eq. 30's "
+           f"T0 literally would need M = {28.0 / T0_eq30(p) * p.mass_kg / AMU:.0f} amu."]
     (out / "luminescence_as2s3.md").write_text("\n".join(md) + "\n")
     print("\n".join(md))
 
