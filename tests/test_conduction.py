@@ -20,6 +20,7 @@ from tlsmc.population import sample_population
 from tlsmc.rates import build_rates
 from tlsmc.seeding import plan_chunks, seed_entropy
 from tlsmc.spectrum import solve_spectrum
+from tlsmc.units import HBAR, K_B
 
 KAPPA = {"kind": "thermal_conductivity", "temperatures_K": [0.1, 1.0]}
 MAT = load_material({"preset": "vitreous_silica"})
@@ -166,3 +167,19 @@ def test_ratio_estimator_bias(base_table):
     assert abs(bias_N) < 0.1 * kap["stderr"]
     # the jackknife error agrees with the spread of the small runs, scaled to N
     assert kap["stderr"] == pytest.approx(sigma_small / math.sqrt(B), rel=0.25, abs=0)
+
+
+def test_inverse_mfp_rows(base_table):
+    """inverse_mfp rows: total = resonant + relaxation + 1/l_b; resonant = πωγ²P̄ tanh/(ρv³)."""
+    sc = tlsmc.parse_scenario(_table(base_table, n=65536, temperatures_K=[0.5],
+                                     boundary_length_m=1e-3, mfp_rows=True))
+    o = tlsmc.run(sc).observables
+    d = o[o.observable == "inverse_mfp"].pivot_table(index=["polarization", "f_Hz"],
+                                                     columns="part", values="value")
+    np.testing.assert_allclose(d.total, d.resonant + d.relaxation + 1e3, rtol=1e-12)
+    g, rho, v = BR[0][2], BR[0][3], BR[0][4]
+    dl = d.loc["l"]
+    om = 2 * np.pi * dl.index.values
+    x = HBAR * om / (K_B * 0.5)
+    ref = np.pi * om * g * g / (rho * v**3) * MAT.P_bar_per_J_m3 * np.tanh(x / 2)
+    np.testing.assert_allclose(dl.resonant.values, ref, rtol=1e-6)
