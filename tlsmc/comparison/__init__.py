@@ -23,7 +23,7 @@ from ..analytic.quadrature.expansion import soft_nodes
 from ..config import registry_name
 from ..measurements import MEASUREMENTS
 from ..population import POPULATION_MODELS
-from . import acoustics, dielectric, expansion, metals, soft, tunneling
+from . import acoustics, conduction, dielectric, expansion, metals, soft, tunneling
 from .common import COLUMNS, KEYS, NoCounterpart, merge_with_mc, points
 
 __all__ = ["COMPARISONS", "CONTEXTS", "Comparison", "RowBuilder", "comparison_table",
@@ -74,6 +74,8 @@ COMPARISONS: dict[tuple[str, str], Comparison] = {
                                                    expansion.TUNNELING_NOTE),
     ("tunneling", "acoustic"): Comparison(None, acoustics.acoustic_rows, acoustics.NOTE),
     ("tunneling", "dielectric"): Comparison(None, dielectric.dielectric_rows, dielectric.NOTE),
+    ("tunneling", "thermal_conductivity"): Comparison(None, conduction.conduction_rows,
+                                                      conduction.NOTE),
     ("soft", "heat_capacity"): Comparison("soft", soft.heat_capacity_rows),
     ("soft", "heat_release"): Comparison("soft", soft.heat_release_rows),
     ("soft", "temperature_history"): Comparison("soft", soft.history_rows),

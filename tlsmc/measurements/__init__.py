@@ -49,6 +49,8 @@ from .common import UNITS, PartialSums, TimeGrid, combine_sums, standard_error
 from .acoustic import Acoustic
 from .electronic import ElectronicExpansion
 from .dielectric import Dielectric
+from .conduction import ThermalConductivity
+from .luminescence import Luminescence
 from .expansion import ThermalExpansion
 from .heat_pulse import HeatPulse
 from .history import TemperatureHistory
@@ -98,4 +100,6 @@ MEASUREMENTS: dict[str, type[Measurement]] = {
     "acoustic": Acoustic,
     "electronic_expansion": ElectronicExpansion,
     "dielectric": Dielectric,
+    "thermal_conductivity": ThermalConductivity,
+    "luminescence": Luminescence,
 }

@@ -28,7 +28,10 @@ UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J 
          # apparent heat capacity, heater energy in, energy through the link
          "T_sample": "K", "U_ph": "J m^-3", "C_app": "J m^-3 K^-1", "E_in": "J m^-3",
          "E_link": "J m^-3",
-         "attenuation": "m^-1", "Q_inv": "1", "dv_over_v": "1", "tan_delta": "1", "deps_over_eps": "1"}
+         "attenuation": "m^-1", "Q_inv": "1", "dv_over_v": "1", "tan_delta": "1", "deps_over_eps": "1",
+         # thermal conductivity (measurements.conduction) and luminescence
+         "kappa": "W m^-1 K^-1", "kappa_bias": "W m^-1 K^-1", "inverse_mfp": "m^-1",
+         "luminescence_yield": "1"}
 
 
 def standard_error(s1, s2, n: int):

@@ -1,0 +1,61 @@
+"""Thermal-conductivity comparisons (tunneling population): MC κ(T) against the independent
+quadrature (:mod:`tlsmc.analytic.quadrature.conduction`, with ñ and the relaxation sum of
+:class:`~tlsmc.analytic.quadrature.acoustics.AcousticQuad`) and the closed forms
+(:mod:`tlsmc.analytic.closed_forms.conduction`): the T² law (resonant scattering only, no
+boundary/Rayleigh, thermal phonons inside the cut-offs), the boundary-only law, the
+Rayleigh + boundary law (ħω_c/kT < 0.01).  One row per (T, polarization l / t / all).
+The relaxation part needs the one_phonon channel alone (else: no counterpart).
+"""
+from __future__ import annotations
+
+import math
+
+from ..analytic.closed_forms import conduction as cf
+from ..analytic.quadrature.conduction import kappa_quadrature
+from ..measurements.conduction import branch_constants
+from .acoustics import acoustic_quadrature
+from .common import NoCounterpart, points
+
+__all__ = ["conduction_rows", "NOTE", "NUMERICAL_RTOL"]
+
+NUMERICAL_RTOL = 1e-5
+"""Relative accuracy of the deterministic parts of a κ row: the estimator's Gauss–Legendre
+frequency grid (default 8 nodes per factor-4 panel; resonant-only silica: 4e-7 against the
+quadrature) and the quadrature itself (epsrel 1e-10)."""
+
+NOTE = ("thermal_conductivity: exact = independent quadrature of the kinetic formula with the "
+        "same cut-off STM (tlsmc.analytic.quadrature.conduction); closed_form = T² law "
+        "(resonant only), boundary law, Rayleigh+boundary law in their regimes")
+
+
+def _t2_regime(q, T) -> bool:
+    """Thermal phonons (x ∈ [1e-3, 40]) inside the cut-offs with a factor-10 margin."""
+    return 10 * q.d0_min < 1e-3 * T and 400 * T < min(q.d0_max, q.delta_max_K)
+
+
+def conduction_rows(measurement, context, scenario) -> list[dict]:
+    """Analytic rows of one ``thermal_conductivity`` measurement."""
+    cfg, m = measurement, scenario.material
+    parts = tuple(p for p in cfg.tls_parts if p != "none")
+    quad = acoustic_quadrature(scenario) if parts else None
+    br = branch_constants(m)
+    l_b, A = cfg.boundary_length_m, cfg.rayleigh_A_s4_per_m
+    rows: list[dict] = []
+    for T in cfg.temperatures_K:
+        ex = kappa_quadrature(T, br, parts=parts, quad=quad, l_b=l_b, A=A)
+        closed = {}
+        if parts == ("resonant",) and not l_b and not A and _t2_regime(quad, T):
+            for pol, mult, g, rho, v in br:
+                closed[pol] = cf.kappa_T2(T, rho, m.P_bar_per_J_m3, [(mult, g, v)])
+        elif not parts and l_b and not A:
+            for pol, mult, g, rho, v in br:
+                closed[pol] = cf.kappa_boundary(T, l_b, [(mult, v)])
+        elif not parts and l_b and A and cf.rayleigh_regime(T, A, l_b):
+            for pol, mult, g, rho, v in br:
+                closed[pol] = cf.kappa_rayleigh_boundary(T, A, l_b, [(mult, v)])
+        if closed:
+            closed["all"] = sum(closed.values())
+        for pol in ("l", "t", "all"):
+            rows += points("kappa", T, [math.inf], ex[pol], closed.get(pol, math.nan),
+                           rtol=NUMERICAL_RTOL, polarization=pol)
+    return rows

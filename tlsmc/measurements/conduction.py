@@ -1,0 +1,267 @@
+"""Phonon thermal conductivity limited by TLS scattering (PHYSICS §11, §10).
+
+Kinetic formula over Debye phonons, branches α = l, t, t (the transverse one counted twice):
+
+.. math:: \\kappa = \\frac13\\sum_\\alpha\\int_0^\\infty d\\omega\\, C_\\alpha(\\omega)\\,v_\\alpha\\,
+          l_\\alpha(\\omega),\\qquad C_\\alpha(\\omega) = k_B\\frac{x^2e^x}{(e^x-1)^2}
+          \\frac{\\omega^2}{2\\pi^2v_\\alpha^3},\\quad x = \\frac{\\hbar\\omega}{k_BT},
+
+in W m⁻¹ K⁻¹ (no Debye cut-off: valid for T ≪ Θ_D).  The inverse **energy** mean free path
+(m⁻¹, as ``attenuation`` of the acoustic measurement) is a sum of parts
+
+* resonant: l⁻¹ = (πωγ_α²/(ρv_α³)) ñ(ħω) tanh(x/2), ñ from the δ-shell estimator of
+  :mod:`tlsmc.measurements.acoustic` (ñ = P̄ for the STM without cut-offs);
+* relaxation: l⁻¹ = (ω γ_α²/(k_B ρ v_α³)) Σ_i w_i D_i² (−∂f/∂E)_i ωτ_i/(1 + ω²τ_i²)
+  (−∂f/∂E in K⁻¹; τ = 1/K, K the total rate of the scenario's channels at T);
+* boundary: 1/l_b (``boundary_length_m``); Rayleigh: A ω⁴ (``rayleigh_A_s4_per_m``, A in
+  m⁻¹ s⁴, ω in rad s⁻¹).
+
+**Estimator.**  Per temperature the frequency integral runs on fixed composite
+Gauss–Legendre nodes in x: a panel [0, x_min] and panels [x_min 4^j, x_min 4^{j+1}] up to
+x_max, ``nodes_per_panel`` each, with the kinks of ñ (E = Δ0max, Δ_max, √(Δ_max² + Δ0max²))
+as extra panel edges (without them the STM cut-off at Δ0max = 2ħν costs 1 % at 20–30 K).  The population gives, at every node, unbiased sums
+ñ̂_k = Σ_i x_ik and R̂_k = Σ_i r_ik (:mod:`tlsmc._kernels.conduction`); κ̂ = κ(ñ̂, R̂) is then
+a deterministic function — a ratio estimator, κ ∝ Σ 1/(a ñ + b R + c).  Its standard error is
+the delete-one-batch jackknife over ``batches`` groups of consecutive samples (in chunk
+order).  Its bias is estimated to second order by the delta method,
+
+.. math:: \\mathrm{bias} \\approx \\frac13\\sum_{\\alpha,k} W_k C_\\alpha v_\\alpha
+          \\frac{\\mathrm{Var}(l^{-1}_{\\alpha k})}{(l^{-1}_{\\alpha k})^3}
+
+(κ is a sum of functions of one l⁻¹_αk each, so only the diagonal second derivatives enter),
+written as observable ``kappa_bias``; it is O(1/N) while the error is O(1/√N).
+
+Rows: ``kappa`` (polarization ``l``, ``t`` = both transverse branches, ``all``),
+``kappa_bias`` (polarization ``all``) per T; with ``mfp_rows`` also ``inverse_mfp`` (m⁻¹)
+at every node (f_Hz, polarization l/t, part resonant/relaxation/total; total includes
+boundary and Rayleigh).  Population: tunneling with uniform J0 when ``resonant`` is asked.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._kernels.conduction import conduction_sums
+from ..config import ConfigError, param, require
+from ..units import HBAR, K_B, PI
+from .acoustic import polarization_constants, shell_model, shell_variates
+from .common import check_temperatures, make_rows
+
+__all__ = ["ThermalConductivity", "frequency_nodes", "kappa_from_sums", "branch_constants"]
+
+_BY = "the thermal_conductivity measurement"
+BRANCHES = (("l", 1.0), ("t", 2.0))
+
+
+def frequency_nodes(x_min: float, x_max: float, per_panel: int, kinks=()):
+    """Composite Gauss–Legendre nodes and weights in x = ħω/kT on [0, x_max] (module
+    docstring); ``kinks`` (values of x where ñ has a kink: the cut-offs) become extra edges."""
+    n_geo = max(1, int(math.ceil(math.log(x_max / x_min) / math.log(4.0))))
+    edges = np.concatenate(([0.0], np.geomspace(x_min, x_max, n_geo + 1)))
+    extra = [k for k in kinks if x_min < k < x_max and np.min(np.abs(edges / k - 1)) > 1e-3]
+    edges = np.unique(np.concatenate((edges, extra)))
+    g, w = np.polynomial.legendre.leggauss(per_panel)
+    a, b = edges[:-1, None], edges[1:, None]
+    return (a + 0.5 * (b - a) * (g + 1.0)).ravel(), (0.5 * (b - a) * w).ravel()
+
+
+def branch_constants(material, who: str = _BY):
+    """[(polarization, multiplicity, γ in J, ρ, v)] of the Debye branches."""
+    return [(p, m, *polarization_constants(material, p, who)) for p, m in BRANCHES]
+
+
+def _heat_capacity_weight(x):
+    """x² eˣ/(eˣ − 1)² without overflow (x > 0)."""
+    q = np.exp(-x)
+    return x * x * q / (-np.expm1(-x)) ** 2
+
+
+@dataclass(frozen=True, slots=True)
+class ThermalConductivity:
+    """κ(T) from the kinetic formula with TLS, boundary and Rayleigh scattering (module docstring).
+
+    Rows: ``kappa`` (W m⁻¹ K⁻¹), ``kappa_bias``, optionally ``inverse_mfp`` (m⁻¹); t_s = inf.
+    """
+
+    temperatures_K: tuple[float, ...] = param(unit="K")
+    tls_parts: tuple[str, ...] = param(("resonant", "relaxation"),
+                                       choices=("resonant", "relaxation", "none"),
+                                       doc="TLS scattering parts included ('none' alone: no TLSs)")
+    boundary_length_m: float | None = param(None, unit="m", gt=0, doc="boundary length l_b")
+    rayleigh_A_s4_per_m: float | None = param(None, unit="m^-1 s^4", gt=0,
+                                              doc="Rayleigh l⁻¹ = A ω⁴")
+    x_min: float = param(1e-3, unit="", gt=0, le=0.1, doc="first panel [0, x_min] of ħω/kT")
+    x_max: float = param(40.0, unit="", ge=10, le=200, doc="upper end of ħω/kT")
+    nodes_per_panel: int = param(8, ge=2, le=64, doc="Gauss–Legendre nodes per panel")
+    batches: int = param(32, ge=2, le=4096, doc="jackknife batches (consecutive samples)")
+    mfp_rows: bool = param(False, doc="also write inverse_mfp rows at every node")
+
+    def validate(self, prefix: str) -> None:
+        check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
+        for name in ("temperatures_K", "tls_parts"):
+            values = getattr(self, name)
+            require(len(set(values)) == len(values), f"{prefix}.{name} has duplicates")
+        require("none" not in self.tls_parts or len(self.tls_parts) == 1,
+                f"{prefix}.tls_parts: 'none' excludes the other parts (got {list(self.tls_parts)})")
+        require(self.rayleigh_A_s4_per_m is None or self.boundary_length_m is not None,
+                f"{prefix}.boundary_length_m is required with rayleigh_A_s4_per_m "
+                f"(κ diverges at ω -> 0 otherwise)")
+        require(self.tls_parts != ("none",) or self.boundary_length_m is not None,
+                f"{prefix}.boundary_length_m is required when tls_parts = ['none'] "
+                f"(no scattering at all)")
+
+    def check_scenario(self, scenario, prefix: str) -> None:
+        """ConfigError at load time unless the material has every branch's constants and, for
+        the resonant part, the population has a shell estimator (tunneling, uniform J0)."""
+        branch_constants(scenario.material)
+        if "resonant" in self.tls_parts:
+            shell_model(scenario, _BY)
+        if "relaxation" in self.tls_parts and not hasattr(scenario.population, "J0"):
+            raise ConfigError(f"scenario.population.model must be 'tunneling' for the "
+                              f"relaxation part of {_BY}")
+
+    def start(self, n_total: int, scenario) -> "_ConductionAcc":
+        return _ConductionAcc(self, n_total, scenario)
+
+
+def kappa_from_sums(T, x_nodes, x_weights, nt, R, branches, l_b=None, A=None, parts=()):
+    """κ (W m⁻¹ K⁻¹) per branch from the node sums ñ̂ (J⁻¹ m⁻³) and R̂ (K⁻¹ m⁻³).
+
+    Returns (dict polarization -> κ, dict polarization -> l⁻¹ arrays {part: (nk,)}).
+    """
+    omega = x_nodes * K_B * T / HBAR
+    w_omega = x_weights * K_B * T / HBAR
+    cw = K_B * _heat_capacity_weight(x_nodes) * omega**2 / (2.0 * PI * PI)
+    kap, inv = {}, {}
+    for pol, mult, g, rho, v in branches:
+        res = PI * omega * g * g / (rho * v**3) * nt * np.tanh(0.5 * x_nodes) \
+            if "resonant" in parts else np.zeros_like(omega)
+        rel = omega * g * g / (K_B * rho * v**3) * R if "relaxation" in parts \
+            else np.zeros_like(omega)
+        tot = res + rel + (1.0 / l_b if l_b else 0.0) + (A * omega**4 if A else 0.0)
+        with np.errstate(divide="ignore"):
+            kap[pol] = mult / 3.0 * float(np.sum(w_omega * cw / v**2 / tot))
+        inv[pol] = {"resonant": res, "relaxation": rel, "total": tot}
+    return kap, inv
+
+
+class _ConductionAcc:
+    def __init__(self, cfg: ThermalConductivity, n_total: int, scenario):
+        self.cfg, self.n = cfg, n_total
+        self.branches = branch_constants(scenario.material)
+        self.do_res = "resonant" in cfg.tls_parts
+        self.do_rel = "relaxation" in cfg.tls_parts
+        self.shell = shell_model(scenario, _BY) if self.do_res else None
+        sh = self.shell
+        kinks = () if sh is None else (sh.delta0_max_K, sh.delta_max_K,
+                                       math.hypot(sh.delta_max_K, sh.delta0_max_K))
+        self.nodes = [frequency_nodes(cfg.x_min, cfg.x_max, cfg.nodes_per_panel,
+                                      [k / T for k in kinks]) for T in cfg.temperatures_K]
+        self.B = min(cfg.batches, n_total)
+        self.S = [np.zeros((self.B, x.size, 2)) for x, _ in self.nodes]
+        self.Q = [np.zeros((x.size, 3)) for x, _ in self.nodes]
+        self.counts = np.zeros(self.B)
+        self.seen = 0
+
+    def add(self, spectrum, weight, rates_at) -> None:
+        n = spectrum.E_K.shape[0]
+        idx = np.arange(self.seen, self.seen + n)
+        batch = (idx * self.B // self.n).astype(np.int64)
+        self.counts += np.bincount(batch, minlength=self.B)
+        self.seen += n
+        sh = self.shell
+        if sh is not None:
+            s = shell_variates(sh, spectrum.delta_K)
+            shell_args = (sh.P_bar_per_J_m3 / self.n, sh.delta0_min_K, sh.delta0_max_K,
+                          sh.delta_max_K)
+        else:
+            s = np.zeros(n)
+            shell_args = (0.0, 0.0, 0.0, 0.0)
+        wD2 = np.ascontiguousarray(weight * spectrum.D_unit**2)
+        for j, T in enumerate(self.cfg.temperatures_K):
+            K = rates_at(T).K if self.do_rel else np.zeros(n)
+            x = self.nodes[j][0]
+            conduction_sums(np.ascontiguousarray(s, dtype=float), spectrum.E_K, wD2,
+                            np.ascontiguousarray(K, dtype=float), batch, float(T),
+                            x * T, x * K_B * T / HBAR, *shell_args, self.do_res, self.do_rel,
+                            self.S[j], self.Q[j])
+
+    def _kappa(self, T, sums, j=None):
+        c = self.cfg
+        if j is None:
+            j = list(self.cfg.temperatures_K).index(T)
+        x, wx = self.nodes[j]
+        kap, inv = kappa_from_sums(T, x, wx, sums[:, 0], sums[:, 1], self.branches,
+                                   c.boundary_length_m, c.rayleigh_A_s4_per_m, c.tls_parts)
+        return kap, inv
+
+    def rows(self) -> list[dict]:
+        out: list[dict] = []
+        n, B = self.n, self.B
+        keep = self.counts > 0
+        for j, T in enumerate(self.cfg.temperatures_K):
+            tot = self.S[j].sum(0)
+            kap, inv = self._kappa(T, tot, j)
+            loo = []      # delete-one-batch jackknife
+            for b in np.flatnonzero(keep):
+                scale = n / (n - self.counts[b]) if n > self.counts[b] else 0.0
+                loo.append(self._kappa(T, (tot - self.S[j][b]) * scale, j)[0])
+            nb = len(loo)
+            err = {}
+            for pol in ("l", "t", "all"):
+                vals = np.array([sum(d.values()) if pol == "all" else d[pol] for d in loo])
+                err[pol] = math.sqrt((nb - 1) / nb * np.sum((vals - vals.mean()) ** 2)) \
+                    if nb > 1 and np.all(np.isfinite(vals)) else math.nan
+            kap["all"] = sum(kap.values())
+            for pol in ("l", "t", "all"):
+                out += make_rows("kappa", T, [math.inf], [kap[pol]], [err[pol]], polarization=pol)
+            out += make_rows("kappa_bias", T, [math.inf], [self._bias(j, T, tot, inv)], [0.0],
+                             polarization="all")
+            if self.cfg.mfp_rows:
+                out += self._mfp_rows(j, T, inv)
+        return out
+
+    def _var_parts(self, j, tot):
+        """Per-node variances of Σx, Σr and their covariance (per-sample second moments)."""
+        n, Q = self.n, self.Q[j]
+        f = n / (n - 1.0)
+        vx = np.maximum(Q[:, 0] - tot[:, 0] ** 2 / n, 0.0) * f
+        vr = np.maximum(Q[:, 1] - tot[:, 1] ** 2 / n, 0.0) * f
+        cxr = (Q[:, 2] - tot[:, 0] * tot[:, 1] / n) * f
+        return vx, vr, cxr
+
+    def _bias(self, j, T, tot, inv) -> float:
+        """Second-order delta-method bias of κ̂ (module docstring), W m⁻¹ K⁻¹."""
+        vx, vr, cxr = self._var_parts(j, tot)
+        x, wx = self.nodes[j]
+        omega = x * K_B * T / HBAR
+        cw = K_B * _heat_capacity_weight(x) * omega**2 / (2.0 * PI * PI)
+        w_omega = wx * K_B * T / HBAR
+        bias = 0.0
+        for pol, mult, g, rho, v in self.branches:
+            a = PI * omega * g * g / (rho * v**3) * np.tanh(0.5 * x) if self.do_res else 0.0
+            b = omega * g * g / (K_B * rho * v**3) if self.do_rel else 0.0
+            var = a * a * vx + b * b * vr + 2.0 * a * b * cxr
+            with np.errstate(divide="ignore", invalid="ignore"):
+                term = np.where(var > 0, w_omega * cw / v**2 * var / inv[pol]["total"] ** 3, 0.0)
+            bias += mult / 3.0 * float(np.sum(term))
+        return bias
+
+    def _mfp_rows(self, j, T, inv) -> list[dict]:
+        vx, vr, cxr = self._var_parts(j, self.S[j].sum(0))
+        x = self.nodes[j][0]
+        omega = x * K_B * T / HBAR
+        out: list[dict] = []
+        for pol, mult, g, rho, v in self.branches:
+            a = PI * omega * g * g / (rho * v**3) * np.tanh(0.5 * x)
+            b = omega * g * g / (K_B * rho * v**3)
+            errs = {"resonant": a * np.sqrt(vx), "relaxation": b * np.sqrt(vr),
+                    "total": np.sqrt(np.maximum(a * a * vx + b * b * vr + 2 * a * b * cxr, 0))}
+            for part in ("resonant", "relaxation", "total"):
+                for k, w in enumerate(omega):
+                    out += make_rows("inverse_mfp", T, [math.inf], [inv[pol][part][k]],
+                                     [float(errs[part][k])],
+                                     f_Hz=float(w / (2 * PI)), polarization=pol, part=part)
+        return out
