@@ -14,7 +14,7 @@ from ..analytic.closed_forms import conduction as cf
 from ..analytic.quadrature.conduction import kappa_quadrature
 from ..measurements.conduction import branch_constants
 from .acoustics import acoustic_quadrature
-from .common import NoCounterpart, points
+from .common import points
 
 __all__ = ["conduction_rows", "NOTE", "NUMERICAL_RTOL"]
 

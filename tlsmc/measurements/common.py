@@ -193,6 +193,13 @@ class PartialSums:
         self.merge(self.partial(spectrum, weight, rates_at))
 
 
+def _zeros_like(obj):
+    """Zeroed arrays of the same nested shape (arrays, or lists/tuples of arrays)."""
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_zeros_like(x) for x in obj)
+    return np.zeros_like(obj)
+
+
 class FieldSums(PartialSums):
     """A :class:`PartialSums` whose sums are named numpy arrays (the attributes listed in
     ``sum_fields``, created zeroed by ``__init__``): :meth:`accumulate` adds one batch of
@@ -205,7 +212,7 @@ class FieldSums(PartialSums):
         raise NotImplementedError
 
     def partial(self, spectrum, weight, rates_at) -> dict:
-        out = {k: np.zeros_like(getattr(self, k)) for k in self.sum_fields}
+        out = {k: _zeros_like(getattr(self, k)) for k in self.sum_fields}
         self.accumulate(spectrum, weight, rates_at, out)
         return out
 

@@ -22,8 +22,8 @@ x_max, ``nodes_per_panel`` each, with the kinks of ñ (E = Δ0max, Δ_max, √(�
 as extra panel edges (without them the STM cut-off at Δ0max = 2ħν costs 1 % at 20–30 K).  The population gives, at every node, unbiased sums
 ñ̂_k = Σ_i x_ik and R̂_k = Σ_i r_ik (:mod:`tlsmc._kernels.conduction`); κ̂ = κ(ñ̂, R̂) is then
 a deterministic function — a ratio estimator, κ ∝ Σ 1/(a ñ + b R + c).  Its standard error is
-the delete-one-batch jackknife over ``batches`` groups of consecutive samples (in chunk
-order).  Its bias is estimated to second order by the delta method,
+the delete-one-batch jackknife over ``batches`` fixed groups of samples (sample i of every
+seed block in group i mod ``batches``; independent of chunking and executor).  Its bias is estimated to second order by the delta method,
 
 .. math:: \\mathrm{bias} \\approx \\frac13\\sum_{\\alpha,k} W_k C_\\alpha v_\\alpha
           \\frac{\\mathrm{Var}(l^{-1}_{\\alpha k})}{(l^{-1}_{\\alpha k})^3}
@@ -47,7 +47,7 @@ from .._kernels.conduction import conduction_sums
 from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, PI
 from .acoustic import polarization_constants, shell_model, shell_variates
-from .common import check_temperatures, make_rows
+from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["ThermalConductivity", "frequency_nodes", "kappa_from_sums", "branch_constants"]
 
@@ -95,7 +95,7 @@ class ThermalConductivity:
     x_min: float = param(1e-3, unit="", gt=0, le=0.1, doc="first panel [0, x_min] of ħω/kT")
     x_max: float = param(40.0, unit="", ge=10, le=200, doc="upper end of ħω/kT")
     nodes_per_panel: int = param(8, ge=2, le=64, doc="Gauss–Legendre nodes per panel")
-    batches: int = param(32, ge=2, le=4096, doc="jackknife batches (consecutive samples)")
+    batches: int = param(32, ge=2, le=4096, doc="jackknife batches (sample i of each seed block -> batch i mod batches)")
     mfp_rows: bool = param(False, doc="also write inverse_mfp rows at every node")
 
     def validate(self, prefix: str) -> None:
@@ -147,7 +147,9 @@ def kappa_from_sums(T, x_nodes, x_weights, nt, R, branches, l_b=None, A=None, pa
     return kap, inv
 
 
-class _ConductionAcc:
+class _ConductionAcc(FieldSums):
+    sum_fields = ('S', 'Q', 'counts')
+
     def __init__(self, cfg: ThermalConductivity, n_total: int, scenario):
         self.cfg, self.n = cfg, n_total
         self.branches = branch_constants(scenario.material)
@@ -163,14 +165,13 @@ class _ConductionAcc:
         self.S = [np.zeros((self.B, x.size, 2)) for x, _ in self.nodes]
         self.Q = [np.zeros((x.size, 3)) for x, _ in self.nodes]
         self.counts = np.zeros(self.B)
-        self.seen = 0
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         n = spectrum.E_K.shape[0]
-        idx = np.arange(self.seen, self.seen + n)
-        batch = (idx * self.B // self.n).astype(np.int64)
-        self.counts += np.bincount(batch, minlength=self.B)
-        self.seen += n
+        # sample i of every seed block goes to batch i mod B: a fixed partition, whatever the
+        # chunking or executor (each call receives one seed block)
+        batch = (np.arange(n) % self.B).astype(np.int64)
+        out["counts"] += np.bincount(batch, minlength=self.B)
         sh = self.shell
         if sh is not None:
             s = shell_variates(sh, spectrum.delta_K)
@@ -186,7 +187,7 @@ class _ConductionAcc:
             conduction_sums(np.ascontiguousarray(s, dtype=float), spectrum.E_K, wD2,
                             np.ascontiguousarray(K, dtype=float), batch, float(T),
                             x * T, x * K_B * T / HBAR, *shell_args, self.do_res, self.do_rel,
-                            self.S[j], self.Q[j])
+                            out["S"][j], out["Q"][j])
 
     def _kappa(self, T, sums, j=None):
         c = self.cfg
@@ -199,7 +200,7 @@ class _ConductionAcc:
 
     def rows(self) -> list[dict]:
         out: list[dict] = []
-        n, B = self.n, self.B
+        n = self.n
         keep = self.counts > 0
         for j, T in enumerate(self.cfg.temperatures_K):
             tot = self.S[j].sum(0)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import ConfigError, param, require
-from .common import check_temperatures, make_rows
+from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Luminescence"]
 
@@ -65,14 +65,16 @@ class Luminescence:
         return _LumAcc(self, n_total)
 
 
-class _LumAcc:
+class _LumAcc(FieldSums):
+    sum_fields = ('lum',)
+
     def __init__(self, cfg: Luminescence, n_total: int):
         self.cfg, self.n = cfg, n_total
         nt = len(cfg.temperatures_K)
-        self.sums = np.zeros((nt, 5))          # Σwy, Σw, Σ(wy)², Σw², Σ(wy)w
+        self.lum = np.zeros((nt, 5))          # Σwy, Σw, Σ(wy)², Σw², Σ(wy)w
         self.sums_w = np.zeros(5)
 
-    def add(self, spectrum, weight, rates_at) -> None:
+    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         w = np.where(spectrum.E_K >= self.cfg.E_min_K, np.asarray(weight, dtype=float), 0.0)
         for j, T in enumerate(self.cfg.temperatures_K):
             r = rates_at(T)
@@ -80,13 +82,13 @@ class _LumAcc:
             with np.errstate(over="ignore"):
                 y = 1.0 / (1.0 + self.cfg.tau_r_s * k)
             a = w * y
-            self.sums[j] += (a.sum(), w.sum(), (a * a).sum(), (w * w).sum(), (a * w).sum())
+            out["lum"][j] += (a.sum(), w.sum(), (a * a).sum(), (w * w).sum(), (a * w).sum())
 
     def rows(self) -> list[dict]:
         out: list[dict] = []
         n = self.n
         for j, T in enumerate(self.cfg.temperatures_K):
-            sa, sw, saa, sww, saw = self.sums[j]
+            sa, sw, saa, sww, saw = self.lum[j]
             ratio = sa / sw
             resid2 = saa - 2 * ratio * saw + ratio * ratio * sww   # Σ (a − R w)²
             err = math.sqrt(max(resid2, 0.0) * n / (n - 1.0)) / sw if n > 1 else math.nan
