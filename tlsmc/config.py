@@ -54,6 +54,7 @@ def param(
     range: tuple[float, float] | None = None,
     allow_empty: bool | None = None,
     term: bool = False,
+    scalar_ok: bool = False,
     doc: str = "",
 ):
     """A dataclass field with its unit and allowed range (checked by :func:`from_table`).
@@ -67,14 +68,16 @@ def param(
     ``()``, so that a default survives the :func:`to_table` round trip).  The range
     (``gt``/``ge``/``lt``/``le``) applies to every item of a list field.  ``term = True``
     marks an optional field that is one of several ways of giving the same quantity (a
-    class's ``TERMS``): :func:`to_table` leaves it out while it is None.
+    class's ``TERMS``): :func:`to_table` leaves it out while it is None.  ``scalar_ok``
+    lets a list-of-numbers field be given as one number (a one-item list; errors name the
+    field without an index).
     """
     if allow_empty is None:
         allow_empty = isinstance(default, tuple) and len(default) == 0
     meta = {"unit": unit, "gt": gt, "ge": ge, "lt": lt, "le": le,
             "choices": tuple(choices) if choices is not None else None, "doc": doc,
             "registry": registry, "registry_key": registry_key, "loader": loader,
-            "allow_empty": allow_empty, "term": term, "range": tuple(range) if range is not None else None}
+            "allow_empty": allow_empty, "term": term, "scalar_ok": scalar_ok, "range": tuple(range) if range is not None else None}
     if isinstance(default, (list, dict)):
         raise TypeError("mutable defaults are not allowed; use a tuple")
     return dataclasses.field(default=default, metadata=meta)
@@ -158,6 +161,9 @@ def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
             items = value
         elif item_tp is str and isinstance(value, str):
             items = [value]
+        elif (meta.get("scalar_ok") and not _is_bool(value)
+              and isinstance(value, (int, float, np.integer, np.floating))):
+            return (_convert(value, item_tp, meta, name),)
         else:
             raise ConfigError(f"{name} must be a list of {_type_name(item_tp)} "
                               f"(got {type(value).__name__})")
