@@ -204,7 +204,10 @@ def material_to_table(material: Material) -> dict[str, Any]:
     if material.name not in presets:
         return apply_terms(material, {k: v for k, v in fields.items() if v is not None})
     base = load_material({"preset": material.name})
-    changed = {k: v for k, v in fields.items() if v != getattr(base, k)}
+    overridden = [line.split(":")[0] for line in material.sources     # in their order, so
+                  if line.endswith(": scenario override")]              # sources round-trip
+    order = [k for k in overridden if k in fields] + [k for k in fields if k not in overridden]
+    changed = {k: fields[k] for k in order if fields[k] != getattr(base, k) or k in overridden}
     for raw, alternatives in Material.TERMS.items():    # derived from a term: recorded
         if any(getattr(material, a) is not None for a in alternatives):
             changed.setdefault(raw, getattr(material, raw))
