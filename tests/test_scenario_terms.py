@@ -292,3 +292,16 @@ def test_E_tf_derivative_is_C_tf():
     # and not the small-step C, which lacks TF's ∂K/∂T term
     c = df[(df.observable == "C") & (df.T_K == T)].sort_values("t_s")["value"].to_numpy()
     assert np.all(np.abs(dE / c - 1.0) > 1e-3)
+
+
+def test_plots_without_a_time_axis_and_of_E_tf():
+    from tlsmc.plotting import figures   # noqa: PLC0415 - optional extra
+    t = _hc(observables=["C_eq"])
+    t["measurement"][0]["temperatures_K"] = [0.1, 0.3]
+    t["measurement"].append({"kind": "heat_capacity", "temperatures_K": [0.1],
+                             "observables": ["E_tf"], "times": {"values_s": [1.0, 10.0]}})
+    t["comparison"] = {"analytic": True}
+    figs = figures(tlsmc.run(parse_scenario(t)))
+    ax0, ax1 = (figs[k].axes[0] for k in ("heat_capacity_0", "heat_capacity_1"))
+    assert ax0.get_xlabel().startswith("temperature") and len(ax0.containers) == 1
+    assert "E_tf" in ax1.get_ylabel() and len(ax1.containers) == 1
