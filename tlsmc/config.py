@@ -23,7 +23,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ConfigError", "param", "from_table", "from_registry", "to_table", "require"]
+__all__ = ["ConfigError", "param", "from_table", "from_registry", "to_table", "require",
+           "given_term", "derive_term", "apply_terms", "DERIVED_KEY"]
+
+DERIVED_KEY = "derived"
+"""Sub-table that :func:`to_table` writes next to a term given in place of a raw field
+(e.g. ``lambda_min`` for ``J_min``): the raw values derived from it at load time, recorded
+for run.json.  :func:`tlsmc.scenario.parse_scenario` accepts it back only if it matches."""
 
 
 class ConfigError(ValueError):
@@ -47,6 +53,8 @@ def param(
     loader: typing.Callable[[Any, str], Any] | None = None,
     range: tuple[float, float] | None = None,
     allow_empty: bool | None = None,
+    term: bool = False,
+    scalar_ok: bool = False,
     doc: str = "",
 ):
     """A dataclass field with its unit and allowed range (checked by :func:`from_table`).
@@ -58,14 +66,18 @@ def param(
     lo <= value <= hi (in ``unit``) on top of the sign bounds ``gt``/``ge``/``lt``/``le``;
     the field's doc says why.  ``allow_empty`` lets a list field be empty (default: only when its default is
     ``()``, so that a default survives the :func:`to_table` round trip).  The range
-    (``gt``/``ge``/``lt``/``le``) applies to every item of a list field.
+    (``gt``/``ge``/``lt``/``le``) applies to every item of a list field.  ``term = True``
+    marks an optional field that is one of several ways of giving the same quantity (a
+    class's ``TERMS``): :func:`to_table` leaves it out while it is None.  ``scalar_ok``
+    lets a list-of-numbers field be given as one number (a one-item list; errors name the
+    field without an index).
     """
     if allow_empty is None:
         allow_empty = isinstance(default, tuple) and len(default) == 0
     meta = {"unit": unit, "gt": gt, "ge": ge, "lt": lt, "le": le,
             "choices": tuple(choices) if choices is not None else None, "doc": doc,
             "registry": registry, "registry_key": registry_key, "loader": loader,
-            "allow_empty": allow_empty, "range": tuple(range) if range is not None else None}
+            "allow_empty": allow_empty, "term": term, "scalar_ok": scalar_ok, "range": tuple(range) if range is not None else None}
     if isinstance(default, (list, dict)):
         raise TypeError("mutable defaults are not allowed; use a tuple")
     return dataclasses.field(default=default, metadata=meta)
@@ -149,6 +161,9 @@ def _convert(value: Any, tp: Any, meta: dict, name: str) -> Any:
             items = value
         elif item_tp is str and isinstance(value, str):
             items = [value]
+        elif (meta.get("scalar_ok") and not _is_bool(value)
+              and isinstance(value, (int, float, np.integer, np.floating))):
+            return (_convert(value, item_tp, meta, name),)
         else:
             raise ConfigError(f"{name} must be a list of {_type_name(item_tp)} "
                               f"(got {type(value).__name__})")
@@ -257,7 +272,7 @@ def to_table(obj: Any, prefix: str = "scenario") -> Any:
             elif reg and raw is not None:
                 value = {key: _registered(reg, raw, name, key), **value}
             out[f.name] = value
-        return out
+        return apply_terms(obj, out)
     if isinstance(obj, (tuple, list)):
         return [to_table(v, f"{prefix}[{i}]") for i, v in enumerate(obj)]
     if isinstance(obj, dict):
@@ -275,3 +290,42 @@ def _registered(registry: dict[str, type], obj: Any, name: str, key: str) -> str
     except KeyError:
         raise ConfigError(f"{name} must be one of the {key}s {', '.join(sorted(registry))} "
                           f"(got a {type(obj).__name__})") from None
+
+
+def apply_terms(obj: Any, out: dict) -> dict:
+    """Write ``obj``'s table ``out`` in the terms it was given in: unset term fields are left
+    out, and a raw field derived from a given alternative (``type(obj).TERMS``: raw name ->
+    alternative names) moves from ``out`` into ``out["derived"]``."""
+    for f in dataclasses.fields(obj):
+        if f.metadata.get("term") and getattr(obj, f.name) is None:
+            out.pop(f.name, None)
+    derived = {}
+    for raw, alternatives in getattr(type(obj), "TERMS", {}).items():
+        if any(getattr(obj, a) is not None for a in alternatives) and raw in out:
+            derived[raw] = out.pop(raw)
+    if derived:
+        out[DERIVED_KEY] = derived
+    return out
+
+
+def given_term(obj: Any, raw: str, prefix: str, required: bool = True) -> str | None:
+    """Which of ``raw`` and its alternatives (``type(obj).TERMS[raw]``) is set: exactly one
+    (or, unless ``required``, none); a ConfigError naming them otherwise."""
+    names = (raw, *type(obj).TERMS[raw])
+    given = [n for n in names if getattr(obj, n) is not None]
+    options = " or ".join(f"{prefix}.{n}" for n in names)
+    require(len(given) <= 1, f"{prefix}.{given[-1] if given else raw}: give only one of "
+                             f"{options} (got {', '.join(given)})")
+    require(given or not required, f"{prefix}.{raw} is missing (give one of {options})")
+    return given[0] if given else None
+
+
+def derive_term(obj: Any, raw: str, value: float, prefix: str, given: str) -> None:
+    """Set field ``raw`` of the frozen ``obj`` (under construction) to ``value`` derived from
+    the given term ``given``; ConfigError naming both if it is outside ``raw``'s range."""
+    meta = dict(next(f for f in dataclasses.fields(obj) if f.name == raw).metadata)
+    try:
+        _check_number(float(value), meta, f"{prefix}.{raw}")
+    except ConfigError as exc:
+        raise ConfigError(f"{prefix}.{given} = {getattr(obj, given):g} gives {exc}") from None
+    object.__setattr__(obj, raw, float(value))

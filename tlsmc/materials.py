@@ -11,9 +11,10 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
-from .config import ConfigError, from_table, param, require
+from .config import ConfigError, apply_terms, derive_term, from_table, given_term, param, require
+from .units import HBAR, K_B
 
 __all__ = ["Material", "load_material", "material_to_table", "preset_names"]
 
@@ -115,8 +116,30 @@ class Material:
     eps_r: float | None = param(None, unit="", ge=1, le=1e4, doc="host relative permittivity εr")
     T2_s: float | None = param(None, unit="s", gt=0, le=1e3, doc="TLS dephasing time T2")
     sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")
+    # The same quantities in other usual terms (at most one of each pair; the raw field is
+    # derived when the material is read, and run.json records both):
+    hbar_omega0_K: float | None = param(None, unit="K", gt=0, range=(1.5e-2, 1.5e5), term=True,
+                                        doc="ħω0 = 2ħν (STM: Δ0 = ħω0 e^{−λ}), K; the "
+                                            "alternative to nu_rad_s")
+    P_bar_per_J0_J_m3: float | None = param(None, unit="J^-1 m^-3", gt=0, range=(5e29, 5e49),
+                                            term=True,
+                                            doc="TF's n(0): density per unit energy per unit "
+                                                "J0 = P̄/2 (PHYSICS §1a, §8); the alternative "
+                                                "to P_bar_per_J_m3 (per unit λ)")
+    TERMS: ClassVar[dict] = {"nu_rad_s": ("hbar_omega0_K",),
+                             "P_bar_per_J_m3": ("P_bar_per_J0_J_m3",)}
+
+    def hbar_omega0_K_value(self) -> float | None:
+        """ħω0 = 2ħν in K (None without ν)."""
+        return None if self.nu_rad_s is None else 2.0 * self.nu_rad_s * (HBAR / K_B)
 
     def validate(self, prefix: str) -> None:
+        if given_term(self, "nu_rad_s", prefix, required=False) == "hbar_omega0_K":
+            derive_term(self, "nu_rad_s", self.hbar_omega0_K * (K_B / HBAR) / 2.0, prefix,
+                        "hbar_omega0_K")
+        if given_term(self, "P_bar_per_J_m3", prefix, required=False) == "P_bar_per_J0_J_m3":
+            derive_term(self, "P_bar_per_J_m3", 2.0 * self.P_bar_per_J0_J_m3, prefix,
+                        "P_bar_per_J0_J_m3")
         if self.J0_str is not None and self.J0_max is not None:
             require(self.J0_str < self.J0_max, f"{prefix}.J0_str must be < {prefix}.J0_max "
                                                f"(got {self.J0_str:g} >= {self.J0_max:g})")
@@ -162,6 +185,11 @@ def load_material(table: dict[str, Any], prefix: str = "material") -> Material:
         raise ConfigError(f"{prefix}.sources is set by presets only (remove it)")
     if "name" in table:
         raise ConfigError(f"{prefix}.name is set by the preset (use 'preset' or 'description')")
+    for raw, alternatives in Material.TERMS.items():   # an override in other terms replaces
+        group = (raw, *alternatives)                    # the preset's value
+        if any(k in table for k in group):
+            for k in group:
+                merged.pop(k, None)
     merged.update(table)
     sources += [f"{k}: scenario override" for k in table if k != "description"]
     merged["sources"] = tuple(sources) or ("scenario",)
@@ -174,10 +202,16 @@ def material_to_table(material: Material) -> dict[str, Any]:
               if f.name not in ("name", "sources")}
     presets = _presets()
     if material.name not in presets:
-        return {k: v for k, v in fields.items() if v is not None}
+        return apply_terms(material, {k: v for k, v in fields.items() if v is not None})
     base = load_material({"preset": material.name})
-    changed = {k: v for k, v in fields.items() if v != getattr(base, k)}
-    return {"preset": material.name, **changed}
+    overridden = [line.split(":")[0] for line in material.sources     # in their order, so
+                  if line.endswith(": scenario override")]              # sources round-trip
+    order = [k for k in overridden if k in fields] + [k for k in fields if k not in overridden]
+    changed = {k: fields[k] for k in order if fields[k] != getattr(base, k) or k in overridden}
+    for raw, alternatives in Material.TERMS.items():    # derived from a term: recorded
+        if any(getattr(material, a) is not None for a in alternatives):
+            changed.setdefault(raw, getattr(material, raw))
+    return {"preset": material.name, **apply_terms(material, changed)}
 
 
 def with_fields(material: Material, **changes: Any) -> Material:

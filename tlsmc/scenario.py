@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import ConfigError, from_table, param, registry_name, require, to_table
+from .config import (DERIVED_KEY, ConfigError, from_table, param, registry_name, require,
+                     to_table)
 from .materials import Material, load_material, material_to_table
 from .measurements import MEASUREMENTS
 from .population import POPULATION_MODELS
@@ -98,7 +99,12 @@ def parse_scenario(table: dict[str, Any]) -> Scenario:
         require(run["seed"] == "random", f"scenario.run.seed must be an integer >= 0 or "
                 f"\"random\" (got {run['seed']!r})")
         table = {**table, "run": {k: v for k, v in run.items() if k != "seed"}}
+    table, recorded = _split_derived(table, "scenario")
     scenario = from_table(Scenario, table, "scenario")
+    resolve = getattr(scenario.population, "resolve_terms", None)   # terms that need the material
+    if resolve is not None:
+        resolve(scenario.material, "scenario.population")
+    _check_derived(scenario, recorded)
     model = registry_name(POPULATION_MODELS, scenario.population)
     seen: dict[str, int] = {}
     for i, channel in enumerate(scenario.rates):
@@ -124,6 +130,43 @@ def parse_scenario(table: dict[str, Any]) -> Scenario:
         if check is not None:
             check(scenario, f"scenario.measurement[{i}]")
     return scenario
+
+
+def _split_derived(node: Any, name: str):
+    """``node`` without its ``derived`` sub-tables (the raw values that :func:`to_table`
+    records next to a quantity given in other terms), and {dotted name: sub-table}."""
+    found: dict[str, Any] = {}
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == DERIVED_KEY and isinstance(value, dict):
+                found[f"{name}.{key}"] = value
+                continue
+            out[key], sub = _split_derived(value, f"{name}.{key}")
+            found.update(sub)
+        return out, found
+    if isinstance(node, list):
+        out_list = []
+        for i, value in enumerate(node):
+            item, sub = _split_derived(value, f"{name}[{i}]")
+            out_list.append(item)
+            found.update(sub)
+        return out_list, found
+    return node, found
+
+
+def _check_derived(scenario: "Scenario", recorded: dict[str, Any]) -> None:
+    """A ``derived`` sub-table read back (run.json) must equal what the given terms give."""
+    if not recorded:
+        return
+    _, now = _split_derived(scenario.to_table(), "scenario")
+    for name, values in recorded.items():
+        require(name in now, f"{name} is written by tlsmc next to a quantity given in other "
+                             f"terms; there is none here (remove it)")
+        for key, value in values.items():
+            require(key in now[name] and now[name][key] == value,
+                    f"{name}.{key} = {value!r} does not match the value derived from the given "
+                    f"terms ({now[name].get(key)!r}; remove the derived table or fix it)")
 
 
 def _temperatures(node: Any, name: str):

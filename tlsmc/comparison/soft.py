@@ -59,7 +59,7 @@ def _step(quad: SoftQuadrature, T: float, dT: float, times) -> np.ndarray:
 
 def heat_capacity_rows(m: HeatCapacity, quad: SoftQuadrature, scenario) -> list[dict]:
     model, mat = scenario.population, scenario.material
-    t = m.times.values()
+    t = m.time_values()
     rows = []
     d0_cut = depth_delta0(model) * mat.need("W_K", "the soft comparison")
     for T in m.temperatures_K:
@@ -84,6 +84,8 @@ def heat_capacity_rows(m: HeatCapacity, quad: SoftQuadrature, scenario) -> list[
             rows += points("U", T, t, u0 + dT * step, nan)
         if "C_tf" in m.observables:
             rows += points("C_tf", T, t, nan, nan)
+        if "E_tf" in m.observables:             # no quadrature of E_tf for the soft model yet
+            rows += points("E_tf", T, t, nan, nan)
     return rows
 
 
@@ -98,14 +100,13 @@ def cooling_ramp_s(m: TemperatureHistory) -> float | None:
 def heat_release_rows(m: HeatRelease, quad: SoftQuadrature, scenario) -> list[dict]:
     t, rows = m.times.values(), []
     nan = np.full(t.shape, np.nan)
-    for T1 in m.T1_K:
+    for T0, T1 in m.pairs():
         if "Qdot" in m.observables:
             cf = heat_release_closed_form(scenario.population, scenario.material, scenario.rates,
-                                          T1, m.T0_K, t)
-            rows += points("Qdot", m.T0_K, t, quad.heat_release(T1, m.T0_K, t), cf, T1_K=T1)
+                                          T1, T0, t)
+            rows += points("Qdot", T0, t, quad.heat_release(T1, T0, t), cf, T1_K=T1)
         if "U" in m.observables:
-            rows += points("U", m.T0_K, t, quad.energy_after_quench(T1, m.T0_K, t), nan,
-                           T1_K=T1)
+            rows += points("U", T0, t, quad.energy_after_quench(T1, T0, t), nan, T1_K=T1)
     return rows
 
 

@@ -127,7 +127,7 @@ def _step_function(model, T, t, observable) -> np.ndarray:
 
 def heat_capacity_rows(m: HeatCapacity, model, scenario) -> list[dict]:
     rows = []
-    t = m.times.values()
+    t = m.time_values()
     nan = np.full_like(t, np.nan)
     one_phonon = model.rate is None
     tf_cf = _tf_closed_form(scenario)
@@ -146,6 +146,8 @@ def heat_capacity_rows(m: HeatCapacity, model, scenario) -> list[dict]:
                 closed = tf1982.heat_capacity_eq18(T, t, n0, params, J_min, vibration, constant=3.0)
             step = nan if one_phonon else _step_function(model, T, t, "C_tf")
             rows += points("C_tf", T, t, stm.heat_capacity_tf(model, T, t), closed, step)
+        if "E_tf" in m.observables:
+            rows += points("E_tf", T, t, stm.energy_from_cold(model, T, t), nan)
         if "C_step" in m.observables:
             rows += points("C_step", T, t, stm.heat_capacity_step(model, T, dT, t), nan)
         if "U" in m.observables:
@@ -159,15 +161,15 @@ def heat_release_rows(m: HeatRelease, model, scenario) -> list[dict]:
     rows = []
     t = m.times.values()
     nan = np.full_like(t, np.nan)
-    for T1 in m.T1_K:
+    for T0, T1 in m.pairs():
         if "Qdot" in m.observables:
-            closed = (_in_regime(stm_closed.heat_release_closed_form(model, T1, m.T0_K, t),
+            closed = (_in_regime(stm_closed.heat_release_closed_form(model, T1, T0, t),
                                  stm_closed.closed_form_validity(model, "heat_release", t,
-                                                                 T1_K=T1, T0_K=m.T0_K))
+                                                                 T1_K=T1, T0_K=T0))
                       if model.rate is None else nan)
-            rows += points("Qdot", m.T0_K, t, stm.heat_release(model, T1, m.T0_K, t), closed, T1_K=T1)
+            rows += points("Qdot", T0, t, stm.heat_release(model, T1, T0, t), closed, T1_K=T1)
         if "U" in m.observables:
-            rows += points("U", m.T0_K, t, stm.energy_after_cooling(model, T1, m.T0_K, t), nan,
+            rows += points("U", T0, t, stm.energy_after_cooling(model, T1, T0, t), nan,
                             T1_K=T1)
     return rows
 

@@ -23,7 +23,7 @@ TIME_RANGE_S = (1e-15, 1e12)
 #: α_V = (1/V) ∂V/∂T = ∂ε/∂T with ε the volumetric strain (GGP eq. 1.5), K^-1; dilatometry
 #: reports the linear coefficient α_L = α_V / 3 of an isotropic glass.
 UNITS = {"U": "J m^-3", "C": "J m^-3 K^-1", "C_step": "J m^-3 K^-1", "C_eq": "J m^-3 K^-1",
-         "C_tf": "J m^-3 K^-1", "Qdot": "W m^-3",
+         "C_tf": "J m^-3 K^-1", "E_tf": "J m^-3", "Qdot": "W m^-3",
          # heat pulses (measurements.heat_pulse): sample temperature, phonon energy,
          # apparent heat capacity, heater energy in, energy through the link
          "T_sample": "K", "U_ph": "J m^-3", "C_app": "J m^-3 K^-1", "E_in": "J m^-3",
@@ -114,17 +114,40 @@ class UnitMoments:
 
 @dataclass(frozen=True, slots=True)
 class TimeGrid:
-    """Log-spaced output times: ``num`` points from ``start_s`` to ``stop_s``."""
+    """Output times: ``num`` log-spaced points from ``start_s`` to ``stop_s``, or the explicit
+    list ``values_s`` (sorted, distinct; exactly one of the two forms)."""
 
-    start_s: float = param(unit="s", gt=0, range=TIME_RANGE_S, doc="first time, 1e-15..1e12 s")
-    stop_s: float = param(unit="s", gt=0, range=TIME_RANGE_S, doc="last time, 1e-15..1e12 s")
-    num: int = param(gt=0, le=100_000, doc="number of times, 1..100 000")
+    start_s: float | None = param(None, unit="s", gt=0, range=TIME_RANGE_S, term=True,
+                                  doc="first time, 1e-15..1e12 s")
+    stop_s: float | None = param(None, unit="s", gt=0, range=TIME_RANGE_S, term=True,
+                                 doc="last time, 1e-15..1e12 s")
+    num: int | None = param(None, gt=0, le=100_000, term=True, doc="number of times, 1..100 000")
+    values_s: tuple[float, ...] | None = param(None, unit="s", gt=0, range=TIME_RANGE_S,
+                                               term=True, doc="explicit times, increasing, "
+                                               "each 1e-15..1e12 s (at most 100 000)")
 
     def validate(self, prefix: str) -> None:
+        grid = [n for n in ("start_s", "stop_s", "num") if getattr(self, n) is not None]
+        if self.values_s is not None:
+            require(not grid, f"{prefix}.values_s: give either {prefix}.values_s or "
+                              f"{prefix}.start_s/stop_s/num (got also {', '.join(grid)})")
+            v = self.values_s
+            require(len(v) <= 100_000, f"{prefix}.values_s must have at most 100 000 times "
+                                       f"(got {len(v)})")
+            for i in range(1, len(v)):
+                require(v[i] > v[i - 1], f"{prefix}.values_s[{i}] must be > "
+                                         f"{prefix}.values_s[{i - 1}] (sorted, distinct; got "
+                                         f"{v[i]:g} after {v[i - 1]:g})")
+            return
+        for n in ("start_s", "stop_s", "num"):
+            require(n in grid, f"{prefix}.{n} is missing (give {prefix}.start_s, stop_s and num, "
+                               f"or {prefix}.values_s)")
         require(self.start_s < self.stop_s or (self.num == 1 and self.start_s == self.stop_s),
                 f"{prefix}.start_s must be < {prefix}.stop_s (got {self.start_s:g} >= {self.stop_s:g})")
 
     def values(self) -> np.ndarray:
+        if self.values_s is not None:
+            return np.array(self.values_s, dtype=float)
         return np.geomspace(self.start_s, self.stop_s, self.num)
 
 

@@ -12,7 +12,8 @@ __all__ = ["heat_capacity_figure", "heat_release_figure"]
 def heat_capacity_figure(data: MeasurementData) -> Figure:
     """C(T, t)/T against log t after a small step at each temperature T.
 
-    (``C_step`` or ``C_tf`` when the measurement did not report ``C``.)
+    (``C_step``, ``C_tf`` or ``E_tf`` when the measurement did not report ``C``; C_eq/T
+    against T when it reported only ``C_eq``.)
     MC with 1σ error bars; the exact quadrature of the same model (solid); the closed
     form (dashed, where it is valid, i.e. not NaN); C_eq/T (dotted).  ``T_K`` is the
     temperature before the step.
@@ -25,11 +26,23 @@ def heat_capacity_figure(data: MeasurementData) -> Figure:
     -------
     Figure
     """
-    name = next((n for n in ("C", "C_step", "C_tf") if data.has(n)), "C")
-    df = data.rows(name)
+    name = next((n for n in ("C", "C_step", "C_tf", "E_tf") if data.has(n)), None)
     eq = data.observables[data.observables["observable"] == "C_eq"]
     fig, axes = new_figure(figsize=(7.5, 5))
     ax = axes[0, 0]
+    if name is None:                                    # C_eq only: no time axis
+        df = data.rows("C_eq").sort_values("T_K")
+        T = df["T_K"].to_numpy(float)
+        ax.errorbar(T, df["value"] / T, yerr=df["stderr"] / T, fmt="o", ms=3, label="MC C_eq / T")
+        if np.isfinite(df["exact"].to_numpy(float)).any():
+            ax.plot(T, df["exact"] / T, "-", label="exact")
+        ax.set_xscale("log")
+        ax.set_xlabel("temperature T [K]")
+        ax.set_ylabel("C_eq / T  [J m$^{-3}$ K$^{-2}$]")
+        ax.set_title(data.title("equilibrium heat capacity"), fontsize=9)
+        ax.legend(fontsize=8)
+        return fig
+    df = data.rows(name)
     temps = sorted(df["T_K"].unique())
     any_exact = any_closed = False
     for T, color in zip(temps, colors(len(temps))):
@@ -43,7 +56,8 @@ def heat_capacity_figure(data: MeasurementData) -> Figure:
     legend_keys(ax, any_exact, any_closed, "C_eq / T" if len(eq) else None)
     ax.set_xscale("log")
     ax.set_xlabel("time after the step t [s]")
-    ax.set_ylabel(f"{name}(T, t) / T  [J m$^{{-3}}$ K$^{{-2}}$]")
+    unit = "K$^{-1}$" if name == "E_tf" else "K$^{-2}$"
+    ax.set_ylabel(f"{name}(T, t) / T  [J m$^{{-3}}$ {unit}]")
     ax.set_title(data.title("time-dependent heat capacity"), fontsize=9)
     ax.legend(fontsize=8)
     return fig

@@ -10,7 +10,7 @@ import numpy as np
 from ..config import param, require
 from ..materials import Material
 from ..units import per_joule_to_per_kelvin
-from .j0 import J0_DISTRIBUTIONS
+from .j0 import J0_DISTRIBUTIONS, resolve_j0_terms
 
 __all__ = ["TunnelingPopulation", "TunnelingModel", "check_arrays"]
 
@@ -103,6 +103,13 @@ class TunnelingModel:
         z = u * self._proposal_norm()
         return np.where(z < 1.0, z * self.delta_knee_K,
                         self.delta_knee_K * np.exp(np.maximum(z, 1.0) - 1.0))
+
+    def resolve_terms(self, material: Material, prefix: str) -> None:
+        """Derive J0 bounds given as Δ0 (``delta0_min_K``/``delta0_max_K``) from the
+        material's ħω0 = 2ħν (:func:`~.j0.resolve_j0_terms`); called once by
+        :func:`tlsmc.scenario.parse_scenario` on the freshly built scenario."""
+        resolve_j0_terms(self.J0, material.hbar_omega0_K_value(), f"{prefix}.J0",
+                         "scenario.material.nu_rad_s")
 
     def check_material(self, material: Material) -> None:
         """ConfigError naming a material field this model needs and lacks."""

@@ -44,7 +44,7 @@ __all__ = [
     "delta0_K", "relaxation_rate", "occupation", "heat_capacity", "heat_capacity_step",
     "heat_capacity_tf", "heat_capacity_step_function",
     "heat_capacity_eq", "energy_after_step", "energy_eq", "heat_release",
-    "energy_after_cooling",
+    "energy_after_cooling", "energy_from_cold",
 ]
 
 
@@ -355,6 +355,16 @@ def heat_capacity_tf(model: STMModel, T_K: float, t_s, opts: QuadratureOptions =
         np.multiply(K, -tk, out=buf)
         out[k] = F[1] @ (-buf * np.exp(buf)) if np.isfinite(tk) else 0.0
     return relaxed + out.reshape(shape)
+
+
+def energy_from_cold(model: STMModel, T_K: float, t_s,
+                     opts: QuadratureOptions = _DEFAULT) -> np.ndarray:
+    r"""TF's absorbed energy after heating from a cold start (TF eqs. 10–11; PHYSICS §6),
+    J m^-3: :math:`E(t) = k_B\sum E\,n_{eq}(T)\,(1-e^{-K(T)t})` (C_tf is its T-derivative)."""
+    def terms(E, d0sq, W, D):
+        return K_B * W * E * occupation(E, T_K), relaxation_rate(model, E, d0sq, T_K, D)
+    F, K, _ = _collect(model, (T_K,), opts, terms)
+    return _relaxed_sum(F, K, t_s)
 
 
 def _step_terms(model, T_K, dT_K, opts):
