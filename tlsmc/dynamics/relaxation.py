@@ -47,8 +47,7 @@ class RelaxationSums:
         n_blk = _k.n_blocks(K.shape[0])
         part = np.empty((n_blk, self._mu.shape[1], self.n_series, _k.PAD))
         part_counts = np.empty((n_blk, self._counts.shape[0]), dtype=np.int64)
-        _k.accumulate(K, K.view(np.int64), G, self._centres, self._log2,
-                      np.empty(K.shape[0], dtype=np.int64), np.empty(K.shape[0]), part, part_counts,
+        _k.accumulate(K, K.view(np.int64), G, self._centres, self._log2, part, part_counts,
                       self._mu, self._counts)
 
     def total(self, series: int) -> float:
