@@ -120,6 +120,18 @@ def pass_costs(n: int) -> dict[str, float]:
     return out
 
 
+class Clock:
+    """Wall and process CPU time of a block."""
+
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.w
+        self.cpu = time.process_time() - self.c
+
+
 def lumped_solve_ivp(m, material, times):
     """T(t) of the same lumped model without TLSs from solve_ivp (Radau), and its time."""
     th = m.thermal.lumped(material, m.T_bath_K)

@@ -6,10 +6,10 @@ centre K_c the moments μ_j = Σ g u^j, u = K/K_c − 1 (|u| <= U_MAX), give
 
     Σ_{i in b} g_i F(K_i t) = Σ_j F^{(j)}(x_c) x_c^j μ_j / j!,   x_c = K_c t,
 
-a Taylor series.  For every kind |F^{(j)}(x)| x^j / j! <= (1 + x + j)² (2x)^j e^{−x}/j!
-<= (1 + x + j)² 2^j, so the j-th term is below Σ|g| (1 + x + j)² (2 U_MAX)^j:
-truncation after ORDER = 12 terms leaves < 1e-17 of Σ|g| for x_c <= X_FULL
-(beyond it e^{-x} < 1e-21 and F is at its limit).  Evaluation stops earlier in a
+a Taylor series.  For every kind |F^{(j)}(x)| <= (1 + x + j)² 2^j e^{−x}, so the j-th
+term is below Σ|g| T_j(x_c), T_j(x) = (1 + x + j)² (2 U_MAX x)^j e^{−x} / j!; truncation
+after the j = ORDER = 12 term leaves max_{0<x<=X_FULL} Σ_{j>12} T_j(x) = 3.0e-17 of Σ|g|
+(beyond X_FULL e^{-x} < 1e-21 and F is at its limit).  Evaluation stops earlier in a
 bin once the bound of the remaining terms, (1 + x_c + j)² (2 x_c U_MAX)^j e^{−x_c} / j!
 (summed geometrically), falls below 1e-17 (per unit Σ|g| of the bin).
 The underflow bin (K < 10^LOG10_LO) uses x_c = 0 and u = K t directly.
