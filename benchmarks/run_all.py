@@ -29,7 +29,7 @@ FULL: dict[str, list[str]] = {
     "step_response": ["--n", "2e6", "--times", "200", "--n-mem", "0", "--repeat", "3"],
     "heat_pulse": ["--n", "1e6"],
     "soft_spectra": ["--n", "100000", "--n-ref", "500", "--n-check", "24"],
-    "tf_rates": ["--n", "1e6", "--repeat", "3"],
+    "tf_rates": ["--n", "1e6", "--repeat", "5"],
     "acoustics": ["1e6"],
 }
 QUICK: dict[str, list[str]] = {

@@ -454,7 +454,7 @@ def _flat_inputs(E_K, delta_K, V_K, out) -> tuple[np.ndarray, ...]:
     return tuple(arrays)
 
 
-_PIECE = 1 << 16
+_PIECE = 1 << 18
 """TLSs per piece in :func:`add_multiphonon_total` (a scratch of this many floats)."""
 
 
