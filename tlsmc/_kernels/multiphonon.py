@@ -84,3 +84,28 @@ def add_total(E, delta, V, T, coef1, coef2, with_table, theta_D, lA, dA, nA, lB,
             continue
         k = _k_over_n(e, delta[i], V[i], coef1, coef2, with_table, theta_D, lA, dA, nA, lB, dB, nB, row)
         out[i] += k * (coth_half(e / T) if T > 0.0 else 1.0)
+
+
+@njit(cache=True, parallel=True)
+def interp_r_log(logE, lA, dA, nA, lB, dB, nB, row, out):
+    """out[i] = r at ln E = logE[i] (:func:`interp_r` with the logarithm taken by the caller,
+    vectorised)."""
+    for i in prange(logE.shape[0]):
+        out[i] = r_at(logE[i], lA, dA, nA, lB, dB, nB, row)
+
+
+@njit(cache=True, parallel=True)
+def add_total_er(E, delta, V, T, coef1, coef2, theta_D, er, out):
+    """:func:`add_total` (with the table) given er[i] = e^{r(E_i)}: out[i] += k coth(E/2T),
+    k = V²(Δ/E)² E³ [coef1 s(E) + coef2 er].  ``er`` comes from :func:`interp_r_log` and one
+    vectorised np.exp, so this loop has no log and no exp."""
+    for i in prange(E.shape[0]):
+        e = E[i]
+        if not e > 0.0:
+            continue
+        g = delta[i] / e
+        k = V[i] * V[i] * g * g * e * e * e
+        u = e / theta_D
+        s = 6.0 * debye_weight(u) / (PI * PI * u * u * u)
+        k = k * (coef1 * s + coef2 * er[i])
+        out[i] += k * (coth_half(e / T) if T > 0.0 else 1.0)

@@ -2,14 +2,26 @@
 
 TLSs are binned by log10 K (``PER_DECADE`` bins per decade between 10^LOG10_LO
 and 10^LOG10_HI s^-1, plus an underflow and an overflow bin).  In bin b with
-centre K_c the moments μ_j = Σ g u^j, u = K/K_c − 1 (|u| <= 0.0182), give
+centre K_c the moments μ_j = Σ g u^j, u = K/K_c − 1 (|u| <= U_MAX), give
 
     Σ_{i in b} g_i F(K_i t) = Σ_j F^{(j)}(x_c) x_c^j μ_j / j!,   x_c = K_c t,
 
-a Taylor series whose truncation after ORDER terms is below 1e-13 relative for
-x_c <= X_FULL (beyond it e^{-x} < 1e-21 and F is at its limit).  The
-underflow bin (K < 10^LOG10_LO) uses x_c = 0 and u = K t directly.
+a Taylor series.  For every kind |F^{(j)}(x)| <= (1 + x + j)² 2^j e^{−x}, so the j-th
+term is below Σ|g| T_j(x_c), T_j(x) = (1 + x + j)² (2 U_MAX x)^j e^{−x} / j!; truncation
+after the j = ORDER = 12 term leaves max_{0<x<=X_FULL} Σ_{j>12} T_j(x) = 3.0e-17 of Σ|g|
+(beyond X_FULL e^{-x} < 1e-21 and F is at its limit).  Evaluation stops earlier in a
+bin once the bound of the remaining terms, (1 + x_c + j)² (2 x_c U_MAX)^j e^{−x_c} / j!
+(summed geometrically), falls below 1e-17 (per unit Σ|g| of the bin).
+The underflow bin (K < 10^LOG10_LO) uses x_c = 0 and u = K t directly.
 Moments are additive, so chunks accumulate into one array.
+
+Accumulation is one parallel pass: the TLS axis is cut into a number of blocks
+that depends on N only (never on the thread count); each block sums its
+moments into its own partial array and the partials are added in block order,
+so the result does not depend on the number of threads.  The bin index comes
+from the float's exponent bits and a 4096-entry table of log2 of the mantissa
+(no libm call); u is computed exactly from the chosen bin's centre, so an index
+off by one at a bin edge only makes |u| marginally larger (U_MAX covers it).
 """
 from __future__ import annotations
 
@@ -22,8 +34,15 @@ PER_DECADE = 64
 LOG10_LO = -40.0
 LOG10_HI = 40.0
 N_BINS = int((LOG10_HI - LOG10_LO) * PER_DECADE)
-ORDER = 20
+ORDER = 12
 X_FULL = 50.0
+U_MAX = 0.0190
+"""Bound of |u| = |K/K_c − 1| (half a bin is 10^(1/128) − 1 = 0.01815; the rest covers
+an edge TLS put in the neighbouring bin by the table log2)."""
+BLOCK = 131072
+"""TLSs per partial-moment block (at most MAX_BLOCKS blocks; set by N alone)."""
+MAX_BLOCKS = 4
+SUB = 2048
 
 RELAXED = 0      # F = 1 − e^{−x}
 RELAXED_SQ = 1   # F = (1 − e^{−x})²
@@ -32,6 +51,10 @@ FLUX_SQ = 3      # F = x² e^{−2x}
 RELAXED_FLUX = 4  # F = (1 − e^{−x}) x e^{−x}
 KINDS = {"relaxed": RELAXED, "relaxed_sq": RELAXED_SQ, "flux": FLUX, "flux_sq": FLUX_SQ,
          "relaxed_flux": RELAXED_FLUX}
+
+_MANT_BITS = 12
+_LOG2_TABLE = np.log2(1.0 + (np.arange(1 << _MANT_BITS) + 0.5) / (1 << _MANT_BITS))
+_BINS_PER_OCTAVE = PER_DECADE * math.log10(2.0)
 
 
 def bin_centres() -> np.ndarray:
@@ -43,8 +66,31 @@ def bin_centres() -> np.ndarray:
     return c
 
 
+def log2_table() -> np.ndarray:
+    """log2 of the mid-point of each of the 4096 mantissa cells (argument of :func:`accumulate`)."""
+    return _LOG2_TABLE.copy()
+
+
+def n_blocks(n: int) -> int:
+    """Number of partial-moment blocks for n TLSs (a function of n only)."""
+    return max(1, min(MAX_BLOCKS, -(-n // BLOCK)))
+
+
+@njit(cache=True, inline="always")
+def _bin_of(k, kbits, centres, log2tab):
+    if k < 10.0 ** LOG10_LO:
+        return 0, k
+    if k >= 10.0 ** LOG10_HI:
+        return N_BINS + 1, 0.0
+    e = ((kbits >> 52) & 0x7FF) - 1023
+    lg = e + log2tab[(kbits >> (52 - _MANT_BITS)) & ((1 << _MANT_BITS) - 1)]
+    b = 1 + int(lg * _BINS_PER_OCTAVE - LOG10_LO * PER_DECADE)
+    b = min(max(b, 1), N_BINS)
+    return b, k / centres[b] - 1.0
+
+
 @njit(cache=True)
-def _bin_of(k, centres):
+def _bin_of_exact(k, centres):
     if k < 10.0 ** LOG10_LO:
         return 0, k
     if k >= 10.0 ** LOG10_HI:
@@ -56,59 +102,103 @@ def _bin_of(k, centres):
 
 @njit(cache=True, parallel=True)
 def assign_bins(K, centres, bins, u):
-    """Bin index and u = K/K_c − 1 (u = K in the underflow bin) of every TLS."""
+    """Bin index (log10-exact edges) and u = K/K_c − 1 (u = K in the underflow bin) of every TLS."""
     for i in prange(K.shape[0]):
-        bins[i], u[i] = _bin_of(K[i], centres)
+        bins[i], u[i] = _bin_of_exact(K[i], centres)
+
+
+PAD = 16
+"""Row length of a partial-moment row (ORDER + 1 padded to whole cache lines)."""
 
 
 @njit(cache=True, parallel=True)
-def accumulate(bins, u, G, mu, counts):
+def accumulate(K, Kbits, G, centres, log2tab, part, part_counts, mu, counts):
     """mu[s, b, j] += Σ_{i in b} G[s, i] u_i^j ;  counts[b] += #TLS in b.
 
-    Serial over TLSs inside each series (parallel over series), so the sums do
-    not depend on the thread count.
+    ``part`` (n_blk, n_bins, n_series, PAD) and ``part_counts`` (n_blk, n_bins) are
+    scratch; block ``k`` of the TLS axis sums into ``part[k]`` and the blocks are
+    added into ``mu`` in block order, so the sums do not depend on the thread count.
+    ``Kbits`` is ``K.view(np.int64)``.  Within a block, TLSs go in sub-blocks of SUB:
+    bin indices and u first (into L1-sized scratch), then the moments.
     """
+    n = K.shape[0]
     n_series = G.shape[0]
-    for s in prange(n_series + 1):
-        if s == n_series:
-            for i in range(bins.shape[0]):
-                counts[bins[i]] += 1
-            continue
-        for i in range(bins.shape[0]):
-            b = bins[i]
-            ui = u[i]
-            p = G[s, i]
-            for j in range(ORDER + 1):
-                mu[s, b, j] += p
-                p *= ui
+    n_blk = part.shape[0]
+    nb = part.shape[1]
+    for blk in prange(n_blk):
+        lo = (n * blk) // n_blk
+        hi = (n * (blk + 1)) // n_blk
+        pm = part[blk]
+        pc = part_counts[blk]
+        pm[:] = 0.0
+        pc[:] = 0
+        sbin = np.empty(SUB, dtype=np.int32)
+        su = np.empty(SUB)
+        for start in range(lo, hi, SUB):
+            m = min(SUB, hi - start)
+            for k in range(m):
+                sbin[k], su[k] = _bin_of(K[start + k], Kbits[start + k], centres, log2tab)
+            for k in range(m):               # a separate loop: ~4x faster than fused
+                b = sbin[k]
+                ui = su[k]
+                pc[b] += 1
+                for s in range(n_series):
+                    p = G[s, start + k]
+                    for j in range(ORDER + 1):
+                        pm[b, s, j] += p
+                        p *= ui
+    # fixed-order combination, parallel over bins (each element summed in block order)
+    for b in prange(nb):
+        for blk in range(n_blk):
+            if part_counts[blk, b] == 0:
+                continue
+            counts[b] += part_counts[blk, b]
+            for s in range(n_series):
+                for j in range(ORDER + 1):
+                    mu[s, b, j] += part[blk, b, s, j]
 
 
 @njit(cache=True)
-def _derivative(kind, j, x, e, r):
-    """d^j F / dx^j at x for the five kinds, written without cancellation.
+def _bin_sum(kind, x, e, r, scale, mu_b, order, truncate):
+    """Σ_j F^{(j)}(x) scale^j μ_j / j! for one bin.
 
-    ``e`` = e^{−x} and ``r`` = 1 − e^{−x} = −expm1(−x), computed once per bin.
+    With ``truncate`` the sum stops once the bound of every later term,
+    T_j = (1 + x + j)² (2 x U_MAX)^j e^{−x} / j! (per unit Σ|g| of the bin), summed
+    geometrically, is below 1e-17.
     """
-    sign = 1.0 if j % 2 == 0 else -1.0
-    if kind == RELAXED:
-        if j == 0:
-            return r
-        return -sign * e
-    if kind == RELAXED_SQ:
-        if j == 0:
-            return r * r
-        if j == 1:
-            return 2.0 * e * r
-        return -sign * e * (2.0 - 2.0 ** j * e)
-    if kind == FLUX:
-        return sign * (x - j) * e
-    if kind == RELAXED_FLUX:
-        # x e^{−x} − x e^{−2x}: d^j = (−1)^j [e^{−x}(x − j) − 2^j e^{−2x}(x − j/2)]
-        if j == 0:
-            return x * e * r
-        return sign * (e * (x - j) - 2.0 ** j * e * e * (x - 0.5 * j))
-    # FLUX_SQ: d^j[x² e^{−2x}] = (−2)^j e^{−2x} (x² − j x + j(j−1)/4)
-    return sign * 2.0 ** j * e * e * (x * x - j * x + 0.25 * j * (j - 1))
+    acc = 0.0
+    c = 1.0                # scale^j / j!
+    sign = 1.0             # (−1)^j
+    p2 = 1.0               # 2^j
+    ee = e * e
+    bound = e              # T_j / (1 + x + j)²
+    q0 = 2.0 * scale * U_MAX
+    for j in range(order + 1):
+        if kind == RELAXED:
+            d = r if j == 0 else -sign * e
+        elif kind == RELAXED_SQ:
+            if j == 0:
+                d = r * r
+            elif j == 1:
+                d = 2.0 * e * r
+            else:
+                d = -sign * e * (2.0 - p2 * e)
+        elif kind == FLUX:
+            d = sign * (x - j) * e
+        elif kind == RELAXED_FLUX:
+            d = x * e * r if j == 0 else sign * (e * (x - j) - p2 * ee * (x - 0.5 * j))
+        else:
+            d = sign * p2 * ee * (x * x - j * x + 0.25 * j * (j - 1))
+        acc += d * c * mu_b[j]
+        c *= scale / (j + 1)
+        sign = -sign
+        p2 *= 2.0
+        if truncate:
+            bound *= q0 / (j + 1)                     # now T_{j+1} / (2 + x + j)²
+            q = 2.25 * q0 / (j + 2)                   # ratio bound of later terms
+            if q < 0.5 and 2.0 * bound * (2.0 + x + j) ** 2 < 1e-17:
+                break
+    return acc
 
 
 @njit(cache=True)
@@ -136,21 +226,22 @@ def evaluate(mu, counts, centres, times, kind, out):
                 x_c = 0.0
                 scale = t          # u = K (absolute) in the underflow bin
                 order = 3          # (K t)^4 < 1e-100 for t < 1e15 s
+                truncate = False
             else:
                 x_c = centres[b] * t
                 scale = x_c
                 order = ORDER
+                truncate = True
             if x_c > X_FULL:
                 total += _limit(kind) * mu[b, 0]
                 continue
-            e = math.exp(-x_c)
-            r = -math.expm1(-x_c)
-            acc = 0.0
-            c = 1.0                # scale^j / j!
-            for j in range(order + 1):
-                acc += _derivative(kind, j, x_c, e, r) * c * mu[b, j]
-                c *= scale / (j + 1)
-            total += acc
+            if x_c < 1.0:              # one transcendental per bin; e >= 0.37 here
+                r = -math.expm1(-x_c)
+                e = 1.0 - r
+            else:                      # r >= 0.63 here
+                e = math.exp(-x_c)
+                r = 1.0 - e
+            total += _bin_sum(kind, x_c, e, r, scale, mu[b], order, truncate)
         out[k] = total
 
 

@@ -51,7 +51,8 @@ import numba
 import numpy as np
 
 from .._kernels.dynamics import BLOCK
-from .._kernels.self_consistent import N_MOMENTS, N_UPDATE, step_moments, step_update
+from .._kernels.self_consistent import (N_MOMENTS, N_UPDATE, X_CLIP, step_moments_em,
+                                        step_update_em)
 from .protocols import Profile
 from .occupations import n_eq
 from .sample_thermal import LumpedThermal
@@ -226,6 +227,10 @@ class _Integrator:
         self.slope = (float(heater.at(0.0)) - thermal.link(self.T)) / self.C_eff
         self.Q = 0.0
         self.K, self.T_K = None, math.nan
+        self._em = np.empty(self.E.shape[0])       # e^{−K h} of the last (K, h)
+        self._em_key = None
+        self._en = np.empty(self.E.shape[0])       # e^{−E/T} of T = self._en_T
+        self._en_T = math.nan
         self.rate_rtol = 0.1 * options.rtol if options.rate_rtol is None else options.rate_rtol
         self.stats = {"n_steps": 0, "n_rejected": 0, "n_passes": 0, "max_mismatch_K": 0.0,
                       "energy_residual": 0.0, "n_tls": int(self.E.shape[0]), "n_rate_calls": 0}
@@ -238,10 +243,36 @@ class _Integrator:
             self.stats["n_rate_calls"] += 1
         return self.K
 
+    def _exp_neg(self, K: np.ndarray, h: float) -> np.ndarray:
+        """e^{−min(K h, X_CLIP)} per TLS (one vectorised np.exp), kept for the (K, h) of the
+        last call: the accepted step's update pass reuses its last moment pass's."""
+        calls = self.stats["n_rate_calls"]     # (a rate function may refill one array)
+        if self._em_key is None or self._em_key[0] is not K or self._em_key[1:] != (h, calls):
+            em = self._em
+            np.multiply(K, -h, out=em)
+            np.maximum(em, -X_CLIP, out=em)
+            np.exp(em, out=em)
+            self._em_key = (K, h, calls)
+        return self._em
+
+    def _exp_E(self, T: float) -> np.ndarray:
+        """e^{−min(E/T, X_CLIP)} per TLS (one vectorised np.exp), kept for the last T: the
+        update pass's e^{−E/T'} serves the next step's first moment pass (T_eq0 = T')."""
+        en = self._en
+        if self._en_T != T:
+            np.multiply(self.E, -(1.0 / T), out=en)
+            np.maximum(en, -X_CLIP, out=en)
+            np.exp(en, out=en)
+            self._en_T = T
+        return en
+
     def _moments(self, K, h, Tc, stored) -> np.ndarray:
         if not self.n_blocks:
             return np.zeros(N_MOMENTS)
-        step_moments(self.E, self.a, K, self.n, self.neq0, h, Tc, stored, self.mom)
+        # n_eq from e^{−E/Tc} even when neq0 holds it (``stored``): that kernel path is the
+        # faster one (it vectorises better), and e^{−E/T_eq0} is usually still in the scratch
+        step_moments_em(self.E, self.a, K, self.n, self.neq0, self._exp_neg(K, h), self._exp_E(Tc),
+                        h, Tc, False, self.mom)
         self.stats["n_passes"] += 1
         return _block_sum(self.mom)
 
@@ -284,7 +315,8 @@ class _Integrator:
         """Advance the TLSs to T', re-solve T_{k+1} with the exact ΔU_TLS; returns (U, Q)."""
         th, T, h, theta = self.th, self.T, trial.h, trial.theta
         if self.n_blocks:
-            step_update(self.E, self.a, trial.K, self.n, self.neq0, h, trial.T_new, self.upd)
+            step_update_em(self.E, self.a, trial.K, self.n, self.neq0, self._exp_neg(trial.K, h),
+                           self._exp_E(trial.T_new), h, trial.T_new, self.upd)
             self.stats["n_passes"] += 1
             dU, U_now, Q = _block_sum(self.upd)
         else:

@@ -32,6 +32,7 @@ class RelaxationSums:
     def __init__(self, n_series: int):
         self.n_series = n_series
         self._centres = _k.bin_centres()
+        self._log2 = _k.log2_table()
         self._mu = np.zeros((n_series, _k.N_BINS + 2, _k.ORDER + 1))
         self._counts = np.zeros(_k.N_BINS + 2, dtype=np.int64)
 
@@ -42,10 +43,12 @@ class RelaxationSums:
             raise ValueError(f"G must have shape ({self.n_series}, {K.shape[0]}), got {G.shape}")
         if not np.all(K >= 0.0):
             raise ValueError("rates K must be >= 0 and not NaN")
-        bins = np.empty(K.shape[0], dtype=np.int64)
-        u = np.empty(K.shape[0])
-        _k.assign_bins(np.ascontiguousarray(K, dtype=np.float64), self._centres, bins, u)
-        _k.accumulate(bins, u, G, self._mu, self._counts)
+        K = np.ascontiguousarray(K, dtype=np.float64)
+        n_blk = _k.n_blocks(K.shape[0])
+        part = np.empty((n_blk, self._mu.shape[1], self.n_series, _k.PAD))
+        part_counts = np.empty((n_blk, self._counts.shape[0]), dtype=np.int64)
+        _k.accumulate(K, K.view(np.int64), G, self._centres, self._log2, part, part_counts,
+                      self._mu, self._counts)
 
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
         """The accumulated state ``(mu, counts)``: additive, so two states of disjoint

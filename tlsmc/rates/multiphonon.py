@@ -454,12 +454,17 @@ def _flat_inputs(E_K, delta_K, V_K, out) -> tuple[np.ndarray, ...]:
     return tuple(arrays)
 
 
+_PIECE = 1 << 18
+"""TLSs per piece in :func:`add_multiphonon_total` (a scratch of this many floats)."""
+
+
 def add_multiphonon_total(E_K, delta_K, V_K, T_K: float, params: TFParameters, out: np.ndarray,
                           table: MultiphononTable | None = None) -> None:
     """``out += K↑ + K↓`` of :func:`multiphonon_rate` (s^-1), in place, without the split.
 
-    The same k coth(E/2T) as ``sum(multiphonon_rate(...))`` (to round-off), in one pass
-    and no temporaries: what a rate channel of the pipeline needs (RateSet splits K).
+    The same k coth(E/2T) as ``sum(multiphonon_rate(...))`` (to round-off), in pieces of
+    _PIECE TLSs with one small scratch array: what a rate channel of the pipeline needs
+    (RateSet splits K).
     """
     tab = multiphonon_table(params) if table is None else table
     if tab.params != params:
@@ -469,7 +474,19 @@ def add_multiphonon_total(E_K, delta_K, V_K, T_K: float, params: TFParameters, o
     E, d, V = _flat_inputs(E_K, delta_K, V_K, out)
     coef1 = params.alpha_K * math.exp(float(J1_debye(T, params)))
     coef2 = params.alpha_K * math.exp(float(J2_debye(T, params)))
-    _k.add_total(E, d, V, T, coef1, coef2, True, params.theta_D_K, *tab.grid(), tab.row(T), out)
+    grid, row = tab.grid(), tab.row(T)
+    # in pieces of _PIECE TLSs: ln E and e^r by vectorised NumPy (log and exp are most of a
+    # scalar loop's cost), the rest in one compiled pass; scratch stays small
+    n = E.shape[0]
+    lr = np.empty(min(n, _PIECE))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for a in range(0, n, _PIECE):
+            b = min(n, a + _PIECE)
+            w = lr[:b - a]
+            np.log(E[a:b], out=w)
+            _k.interp_r_log(w, *grid, row, w)
+            np.exp(w, out=w)
+            _k.add_total_er(E[a:b], d[a:b], V[a:b], T, coef1, coef2, params.theta_D_K, w, out[a:b])
 
 
 def add_nondiagonal_total(E_K, delta_K, V_K, T_K: float, params: TFParameters, out: np.ndarray,
