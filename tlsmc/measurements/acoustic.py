@@ -56,7 +56,8 @@ from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, EV, PI
 from .common import FieldSums, check_temperatures, make_rows, standard_error
 
-__all__ = ["Acoustic", "ShellModel", "shell_model", "shell_variates", "pv_table", "pv_eval"]
+__all__ = ["Acoustic", "ShellModel", "shell_model", "resonance_setup", "shell_variates", "pv_table",
+           "pv_eval"]
 
 _BY = "the acoustic measurement"
 _N_PV = 20001     # log-grid points of a PV table (trapezoid in ln E, rel. error ~1e-7)
@@ -204,19 +205,26 @@ class Acoustic:
         return _AcousticAcc(self, n_total, scenario)
 
 
+def resonance_setup(cfg, scenario, who: str = _BY):
+    """What every shell-estimator accumulator needs: the shell model, ω (rad s^-1), ħω/k_B (K)
+    and the principal-value tables per (frequency, temperature) of ``cfg`` (fields
+    ``frequencies_Hz``, ``temperatures_K``, ``T_ref_K``)."""
+    shell = shell_model(scenario, who)
+    omega = 2.0 * PI * np.asarray(cfg.frequencies_Hz)
+    w_K = HBAR * omega / K_B
+    tables = [[pv_table(w, T, cfg.T_ref_K) for T in cfg.temperatures_K] for w in w_K]
+    return shell, omega, w_K, tables
+
+
 class _AcousticAcc(FieldSums):
     sum_fields = ('res', 'rel', 'vel')
 
     def __init__(self, cfg: Acoustic, n_total: int, scenario):
         self.cfg, self.n, self.material = cfg, n_total, scenario.material
-        self.shell = shell_model(scenario)
+        self.shell, self.omega, self.w_K, self.tables = resonance_setup(cfg, scenario)
         for pol in cfg.polarizations:
             polarization_constants(self.material, pol)
-        self.omega = 2.0 * PI * np.asarray(cfg.frequencies_Hz)
-        self.w_K = HBAR * self.omega / K_B
         nf, nt = len(self.omega), len(cfg.temperatures_K)
-        self.tables = [[pv_table(w, T, cfg.T_ref_K) for T in cfg.temperatures_K]
-                       for w in self.w_K]
         self.res = np.zeros((nf, 2))          # Σx, Σx² (shell density at ħω)
         self.rel = np.zeros((nt, nf, 6))      # Σa, Σa², Σb, Σb², Σxa, Σyb
         self.vel = np.zeros((nt, nf, 2))      # Σy, Σy²

@@ -61,7 +61,8 @@ from ..config import ConfigError, param, require
 from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
-from .acoustic import _parts, pv_table, shell_density, shell_model, shell_variates, shell_velocity
+from .acoustic import (_parts, resonance_setup, shell_density, shell_model, shell_variates,
+                       shell_velocity)
 from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
@@ -150,15 +151,11 @@ class _DielectricAcc(FieldSums):
     def __init__(self, cfg: Dielectric, n_total: int, scenario):
         self.cfg, self.n, self.material = cfg, n_total, scenario.material
         self.channels = tuple(scenario.rates)
-        self.shell = shell_model(scenario, _BY)
+        self.shell, self.omega, self.w_K, self.tables = resonance_setup(cfg, scenario, _BY)
         self.fields = np.asarray(cfg.fields_V_m, dtype=float)
         self.p, self.eps, self.T2 = dielectric_constants(self.material,
                                                          need_T2=bool((self.fields > 0).any()))
-        self.omega = 2.0 * PI * np.asarray(cfg.frequencies_Hz)
-        self.w_K = HBAR * self.omega / K_B
         nf, nt, nF = len(self.omega), len(cfg.temperatures_K), len(self.fields)
-        self.tables = [[pv_table(w, T, cfg.T_ref_K) for T in cfg.temperatures_K]
-                       for w in self.w_K]
         self.res = np.zeros((nt, nF, nf, 2))       # Σ x g, Σ (x g)²
         self.rel = np.zeros((nt, nF, nf, 6))       # kernel sums, cross term with x g
         self.vel = np.zeros((nt, nf, 2))           # Σ y, Σ y²
