@@ -56,7 +56,8 @@ from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, EV, PI
 from .common import FieldSums, check_temperatures, make_rows, standard_error
 
-__all__ = ["Acoustic", "ShellModel", "shell_model", "resonance_setup", "shell_variates", "pv_table",
+__all__ = ["Acoustic", "ShellModel", "shell_model", "resonance_setup", "shell_densities",
+           "shell_velocities", "shell_variates", "pv_table",
            "pv_eval"]
 
 _BY = "the acoustic measurement"
@@ -205,6 +206,20 @@ class Acoustic:
         return _AcousticAcc(self, n_total, scenario)
 
 
+def shell_densities(shell: ShellModel, s: np.ndarray, w_K, n_total: int) -> np.ndarray:
+    """Per-sample shell densities x (N, f) at every ħω of ``w_K`` (K), divided by the
+    population size ``n_total`` (contiguous, for the kernels)."""
+    return np.ascontiguousarray(np.stack([shell_density(shell, s, w) / n_total for w in w_K],
+                                         axis=1))
+
+
+def shell_velocities(shell: ShellModel, s: np.ndarray, tables_T, n_total: int) -> np.ndarray:
+    """Per-sample principal-value velocity terms y (N, f) from one temperature's tables
+    (``tables_T[f]``), divided by ``n_total`` (contiguous)."""
+    return np.ascontiguousarray(np.stack([shell_velocity(shell, s, table) / n_total
+                                          for table in tables_T], axis=1))
+
+
 def resonance_setup(cfg, scenario, who: str = _BY):
     """What every shell-estimator accumulator needs: the shell model, ω (rad s^-1), ħω/k_B (K)
     and the principal-value tables per (frequency, temperature) of ``cfg`` (fields
@@ -231,15 +246,13 @@ class _AcousticAcc(FieldSums):
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         s = shell_variates(self.shell, spectrum.delta_K)
-        x = np.ascontiguousarray(np.stack([shell_density(self.shell, s, w) / self.n
-                                           for w in self.w_K], axis=1))
+        x = shell_densities(self.shell, s, self.w_K, self.n)
         out["res"][:, 0] += x.sum(0)
         out["res"][:, 1] += (x * x).sum(0)
         wD2 = weight * spectrum.D_unit**2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
-            y = np.ascontiguousarray(np.stack([shell_velocity(self.shell, s, self.tables[f][j])
-                                               / self.n for f in range(len(self.w_K))], axis=1))
+            y = shell_velocities(self.shell, s, [tab[j] for tab in self.tables], self.n)
             out["vel"][j, :, 0] += y.sum(0)
             out["vel"][j, :, 1] += (y * y).sum(0)
             relaxation_sums(wD2, spectrum.E_K, rates_at(T).K, K_ref, T, self.cfg.T_ref_K,

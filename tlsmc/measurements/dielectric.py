@@ -61,8 +61,8 @@ from ..config import ConfigError, param, require
 from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
-from .acoustic import (_parts, resonance_setup, shell_density, shell_model, shell_variates,
-                       shell_velocity)
+from .acoustic import (_parts, resonance_setup, shell_densities, shell_model, shell_variates,
+                       shell_velocities)
 from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
@@ -180,13 +180,11 @@ class _DielectricAcc(FieldSums):
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         s = shell_variates(self.shell, spectrum.delta_K)
-        x = np.ascontiguousarray(np.stack([shell_density(self.shell, s, w) / self.n
-                                           for w in self.w_K], axis=1))
+        x = shell_densities(self.shell, s, self.w_K, self.n)
         wD2 = weight * spectrum.D_unit**2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
-            y = np.ascontiguousarray(np.stack([shell_velocity(self.shell, s, self.tables[f][j])
-                                               / self.n for f in range(len(self.w_K))], axis=1))
+            y = shell_velocities(self.shell, s, [tab[j] for tab in self.tables], self.n)
             out["vel"][j, :, 0] += y.sum(0)
             out["vel"][j, :, 1] += (y * y).sum(0)
             K = rates_at(T).K
