@@ -42,11 +42,10 @@ import numpy as np
 
 from .._kernels.expansion import unit_moments
 from ..config import ConfigError, param
-from ..dynamics.occupations import occupation_and_derivative
 from ..rates.bcs import entropy_ratio, heat_capacity_ratio
 from ..units import K_B, PI
 from .common import check_times, FieldSums, UNITS, TimeGrid, check_temperatures, make_rows, standard_error
-from .expansion import antithetic_unit, bulk_modulus, dilatation_coupling_K
+from .expansion import antithetic_unit, bulk_modulus, dilatation_coupling_K, response_series
 
 __all__ = ["ElectronicExpansion", "ELECTRONIC_UNITS", "alpha_e", "electronic_heat_capacity"]
 
@@ -142,11 +141,8 @@ class _ElectronicAcc(FieldSums):
         self.s2 = np.zeros((T.size, 2, 2, self.times.size))
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
-        E = spectrum.E_K
-        s = -(K_B / self.B) * weight * (self.coupling_K * spectrum.D_unit)
         for j, T in enumerate(self.cfg.temperatures_K):
-            _, dndT = occupation_and_derivative(E, T)
-            G = np.ascontiguousarray(np.stack([s * dndT, K_B * weight * E * dndT]))
+            G, _, _ = response_series(spectrum, weight, self.coupling_K, self.B, T)
             K = np.ascontiguousarray(rates_at(T).K, dtype=np.float64)
             unit_moments(G, K, self.unit, self.times, out["s1"][j], out["s2"][j])
 

@@ -47,7 +47,8 @@ from ..units import K_B, ev_to_kelvin
 from .common import (check_times, TIME_RANGE_S, UNITS, PartialSums, TimeGrid, check_temperatures, make_rows,
                     standard_error)
 
-__all__ = ["ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K", "bulk_modulus",
+__all__ = ["response_series", "ThermalExpansion", "EXPANSION_UNITS", "dilatation_coupling_K",
+           "bulk_modulus",
            "antithetic_unit"]
 
 _OBSERVABLES = ("strain", "alpha", "Gamma", "alpha_eq", "Gamma_eq")
@@ -129,6 +130,19 @@ class ThermalExpansion:
                              bulk_modulus(mat), antithetic_unit(pop))
 
 
+def response_series(spectrum, weight, coupling_K: float, B_Pa: float, T_K: float):
+    """The two linear-response series of the TLSs at T (K): strain and energy per kelvin.
+
+    Returns ``(G, n_T, s)``: G (2, N) contiguous, rows −(k_B/B) w D ∂n_eq/∂T (strain, K^-1)
+    and k_B w E ∂n_eq/∂T (heat capacity, J m^-3 K^-1), with D = ``coupling_K`` · D_unit;
+    n_T = n_eq(E/T); s = −(k_B/B) w D, the strain per unit occupation change."""
+    E = spectrum.E_K
+    s = -(K_B / B_Pa) * weight * (coupling_K * spectrum.D_unit)
+    n_T, dndT = occupation_and_derivative(E, T_K)
+    G = np.ascontiguousarray(np.stack([s * dndT, K_B * weight * E * dndT]))
+    return G, n_T, s
+
+
 class _ExpansionAcc(PartialSums):
     """Sums over antithetic units: ``lin1`` (per T, series α, C at K(T)), ``lin2`` (their
     products), ``stp1``/``stp2`` (strain at K(T + δT))."""
@@ -146,11 +160,8 @@ class _ExpansionAcc(PartialSums):
         part = {"lin1": np.zeros((nT, 2, nt)), "lin2": np.zeros((nT, 2, 2, nt)),
                 "stp1": np.zeros((nT, 1, ns)), "stp2": np.zeros((nT, 1, 1, ns))}
         E = spectrum.E_K
-        # −(k_B/B) w D: strain per unit occupation change, per sample
-        s = -(K_B / self.B) * weight * (self.coupling_K * spectrum.D_unit)
         for j, T in enumerate(self.cfg.temperatures_K):
-            n_T, dndT = occupation_and_derivative(E, T)
-            G = np.ascontiguousarray(np.stack([s * dndT, K_B * weight * E * dndT]))
+            G, n_T, s = response_series(spectrum, weight, self.coupling_K, self.B, T)
             K = np.ascontiguousarray(rates_at(T).K, dtype=np.float64)
             unit_moments(G, K, self.unit, self.lin_times, part["lin1"][j], part["lin2"][j])
             if self.strain:
