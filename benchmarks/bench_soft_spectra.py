@@ -40,7 +40,7 @@ import scipy.linalg as sl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load, result  # noqa: E402
+from _common import result  # noqa: E402
 from tlsmc.spectrum.soft_solver import solve_soft
 
 
