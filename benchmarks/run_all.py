@@ -31,6 +31,7 @@ FULL: dict[str, list[str]] = {
     "soft_spectra": ["--n", "100000", "--n-ref", "500", "--n-check", "24"],
     "tf_rates": ["--n", "1e6", "--repeat", "5"],
     "acoustics": ["1e6"],
+    "scaling": ["--sizes", "1e6", "1e7", "1e8"],
 }
 QUICK: dict[str, list[str]] = {
     "step_response": ["--n", "2e5", "--times", "200", "--n-mem", "0", "--repeat", "2"],
@@ -38,6 +39,7 @@ QUICK: dict[str, list[str]] = {
     "soft_spectra": ["--n", "20000", "--n-ref", "100", "--n-check", "4"],
     "tf_rates": ["--n", "2e5", "--repeat", "2"],
     "acoustics": ["1e5"],
+    "scaling": ["--sizes", "2.5e5", "1e6", "4e6"],
 }
 RESULT = re.compile(r"^RESULT (\S+) value=(\S+) target=(\S+) sense=(\S+) unit=(\S*)")
 RATIO = re.compile(r"ratio[^=:\n]*[=:]\s*([0-9.eE+-]+)")

@@ -252,7 +252,7 @@ def _iter_chunks(scenario: Scenario, executor: Executor):
     timer = _StageTimer()
     pop_stats: dict[str, int] = {}
     tree = BlockTree(combine_sums)
-    wall = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     work = ChunkWork(scenario, entropy, cfg.n_tls, _run_id(scenario, entropy))
     n_done = 0
     for part in executor.map_chunks(work, chunks):
@@ -290,6 +290,7 @@ def _iter_chunks(scenario: Scenario, executor: Executor):
     metadata["wall_time_s"] = {**timer.seconds, "total": time.perf_counter() - wall}
     metadata["wall_time_note"] = ("sample, spectrum, rates, reduce: summed over workers; "
                                   "merge, observables, analytic, total: client wall time")
+    metadata["client_cpu_time_s"] = time.process_time() - cpu   # all threads of this process
     return Results(table, comparison, metadata)
 
 
