@@ -12,7 +12,9 @@ import math
 from ..analytic.closed_forms import acoustics as cf
 from ..analytic.quadrature.acoustics import AcousticQuad, acoustic_exact
 from ..rates.one_phonon import OnePhonon
+from ..measurements.acoustic_tf import tf_channel
 from .common import NoCounterpart, points
+from .tf_acoustics import tf_acoustic_rows
 
 __all__ = ["acoustic_quadrature", "acoustic_rows", "NOTE", "NUMERICAL_RTOL"]
 
@@ -41,7 +43,9 @@ def acoustic_quadrature(scenario) -> AcousticQuad:
 
 
 def acoustic_rows(measurement, context, scenario) -> list[dict]:
-    """Analytic rows of one ``acoustic`` measurement."""
+    """Analytic rows of one ``acoustic`` measurement (TF channels: :mod:`.tf_acoustics`)."""
+    if tf_channel(scenario) is not None:
+        return tf_acoustic_rows(measurement, context, scenario)
     q = acoustic_quadrature(scenario)
     m, cfg = scenario.material, measurement
     rows: list[dict] = []

@@ -42,6 +42,8 @@ H = (tanh diff) E/(E + ħω).  Unbiased for the PV integral, variance Var(y)/N.
 
 Standard errors of ``total`` include the covariance of the two parts (same samples).
 Population models: ``tunneling`` with a uniform J0 distribution (others are rejected).
+With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
+instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ import numpy as np
 from .._kernels.acoustics import relaxation_sums
 from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, EV, PI
+from .acoustic_tf import TFAcousticAcc, check_tf_scenario, tf_channel
 from .common import FieldSums, check_temperatures, make_rows, standard_error
 
 __all__ = ["Acoustic", "ShellModel", "shell_model", "resonance_setup", "shell_densities",
@@ -197,12 +200,17 @@ class Acoustic:
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time unless the population has a shell estimator (tunneling,
-        uniform J0) and the material has what every polarization needs."""
+        uniform J0) and the material has what every polarization needs; with a TF rate
+        channel, what :mod:`.acoustic_tf` needs instead."""
+        if tf_channel(scenario) is not None:
+            return check_tf_scenario(self, scenario, prefix)
         shell_model(scenario)
         for pol in self.polarizations:
             polarization_constants(scenario.material, pol)
 
     def start(self, n_total: int, scenario) -> "_AcousticAcc":
+        if tf_channel(scenario) is not None:     # TF's barrier-modulation coupling (TF §4)
+            return TFAcousticAcc(self, n_total, scenario)
         return _AcousticAcc(self, n_total, scenario)
 
 
