@@ -69,8 +69,8 @@ def check_tf_scenario(cfg, scenario, prefix: str) -> None:
     from ..rates.tf import tf_parameters
     tf_parameters(mat, _BY)
     T_max = getattr(type(scenario.rates[0]), "T_max_K", None)
-    for i, T in enumerate(cfg.temperatures_K):
-        require(T_max is None or T <= T_max,
+    for i, T in enumerate(cfg.temperatures_K if T_max is not None else ()):
+        require(T <= T_max,
                 f"{prefix}.temperatures_K[{i}] must be <= {T_max:g} K with rate channel "
                 f"{kinds[0]} (its table; got {T:g})")
 

@@ -83,7 +83,7 @@ def eq22_net(E_K, hw_K, T_K, V_K, params: TFParameters):
         x = E - w
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             r = np.where(x == 0.0, T * x * x, x**3 / -np.expm1(-x / T))
-        return r * np.expm1(w / T) / (1.0 + np.exp(E / T))
+            return r * np.expm1(w / T) / (1.0 + np.exp(E / T))     # as printed (0 for E/T > 709)
 
     return pre * (l1(hw_K) - l1(-hw_K))
 

@@ -106,13 +106,13 @@ def _g(x: np.ndarray, T: float, q: TFSoundQuad, g: str) -> np.ndarray:
     """ln g(x) − ln(k_B/ħ) for x >= 0 (g of the module docstring), K^-1."""
     p = q.params
     if g == "einstein":
-        return np.full(x.shape, _einstein_log_g(T, p)) - 0.5 * x / T
+        return np.full(x.shape, _einstein_log_g(T, p))     # flat: G(x) = K(x) e^{x/2T}
     R, th = coupling_R(p), p.theta_D_K
     x = np.maximum(x, 1e-12 * T)
     if g == "one_phonon":
         rho = PI**2 * R / 8 * x**3 / th**4
-        # 2π ρ (n_B + 1) e^{−x/2T} = π ρ / sinh(x/2T)
-        return J1(T, p) + np.log(PI * rho) - (0.5 * x / T + np.log(-np.expm1(-x / T)))
+        # 2π ρ (n_B + 1) e^{−x/2T} = π ρ / sinh(x/2T) = 2π ρ e^{−x/2T}/(1 − e^{−x/T})
+        return J1(T, p) + np.log(2 * PI * rho) - (0.5 * x / T + np.log(-np.expm1(-x / T)))
     one = 2 * PI * _p(x, T, R, th)
     return J1(T, p) + np.log(one + np.exp(log_G(x, T, p))) - 0.5 * x / T
 
