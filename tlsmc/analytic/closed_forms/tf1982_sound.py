@@ -164,4 +164,4 @@ def T3_eq34(params: TFParameters) -> float:
 
 def readings() -> str:
     """The readings of TF eqs. 20–34 used here (the module docstring's list)."""
-    return __doc__.split("Readings")[1].split('"""')[0].strip()
+    return __doc__.split("its test checks; :func:`readings`):")[1].strip()
