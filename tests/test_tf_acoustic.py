@@ -121,3 +121,15 @@ def test_mc_against_quadrature(kind, temps):
     # the sideband is the part that carries the rates: it must be resolved, not zero
     sb = c[c.part == "sideband"]
     assert np.all(sb.mc_stderr < 0.2 * sb.mc)
+
+
+def test_einstein_vibration_runs_without_quadrature():
+    """tf_nondiagonal with eq. 7's J_eff: rows for every part; no quadrature (a note says so)."""
+    t = _table(frequencies_Hz=[1e8], temperatures_K=[2.0, 60.0], polarizations=["t"])
+    t["rates"] = [{"kind": "tf_nondiagonal", "vibration": "einstein"}]
+    t["run"].update(n_tls=3000)
+    res = tlsmc.run(tlsmc.parse_scenario(t))
+    df = res.to_dataframe()
+    a = df[df.observable == "attenuation"]
+    assert len(a) == 6 and np.all(np.isfinite(a.value)) and np.all(a.value > 0)
+    assert "Debye vibration model only" in res.metadata["comparison_note"]

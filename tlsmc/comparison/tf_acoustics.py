@@ -17,7 +17,7 @@ from ..analytic.quadrature.tf_acoustics import (TFSoundQuad, coupling_volume, re
 from ..analytic.quadrature import OutsideQuadrature
 from ..rates.tf import tf_parameters
 from ..units import HBAR, K_B, PI
-from .common import NoCounterpart, points
+from .common import points
 
 __all__ = ["tf_acoustic_rows", "tf_sound_quadrature", "T_EXACT_MAX_K", "NOTE", "RTOL"]
 
@@ -32,10 +32,11 @@ NOTE = ("acoustic (TF channels): exact = independent quadrature of the Net formu
 
 
 def tf_sound_quadrature(scenario) -> TFSoundQuad:
-    """The quadrature model of a TF-channel acoustic scenario (NoCounterpart if unsupported)."""
+    """The quadrature model of a TF-channel acoustic scenario (OutsideQuadrature, which the
+    comparison turns into a note, for the Einstein vibration model)."""
     channel = scenario.rates[0]
     if getattr(channel, "vibration", "debye") != "debye":
-        raise NoCounterpart("TF acoustic quadrature: the Debye vibration model only")
+        raise OutsideQuadrature("TF acoustic quadrature: the Debye vibration model only")
     pop, m = scenario.population, scenario.material
     lo, hi = pop.J0.support
     return TFSoundQuad(tf_parameters(m, "the TF acoustic quadrature"), m.P_bar_per_J_m3,
