@@ -134,6 +134,9 @@ def main() -> None:
     T31 = np.geomspace(3, 3000, 6000)
     e31 = {name: [x for x in extrema(T31, cf.eq31(1e-3, T31, 1.0, q, sc.population.delta_max_K))]
            for name, q in (("400", p), ("1200", p1200))}
+    p0 = dataclasses.replace(p, J2_per_m2=1e-12 / ANGSTROM**2)
+    T31_0 = T31[T31 <= 150.0]              # e^{J_eff} passes 1e308 above (J_eff ∝ T without J'')
+    e31_0 = [x for x in extrema(T31_0, cf.eq31(1e-3, T31_0, 1.0, p0)) if x[1] > 3.0]
     t_max = ext[(ext.part == "total") & (ext.kind == "max")]
     t_min = ext[(ext.part == "total") & (ext.kind == "min")]
 
@@ -207,7 +210,10 @@ def main() -> None:
         "",
         "Other numbers: eq. 26's bound (π⁸R)^{-1/4}Θ = "
         f"{T_eq26(p):.2f} K; the one-phonon bound of eq. 24 (4/π⁶R)^{{1/4}}Θ = {cf.T_eq24(p):.2f} K; "
-        f"eq. 33's minimum without J'' = {cf.T2_eq33(p):.2f} K.",
+        f"eq. 33's minimum without J'' = {cf.T2_eq33(p):.2f} K, while eq. 31 without J'' "
+        f"(ΔE0 = ∞) has {len(e31_0)} extrema above 3 K (it is flat, then rises); eq. 32: J'' "
+        f"negligible below {cf.T_eq32(p):.1f} K.  The total's minimum has the same T at every "
+        f"frequency: for ħω ≪ kT both parts are ∝ ω.",
         "",
         "## Readings of the printed equations",
         "",

@@ -28,6 +28,10 @@ Readings (each justified by the limit its test checks; :func:`readings`):
   T2 = (45/(16π⁶R))^{1/4}Θ; TF's printed (2/π)(15/(64π²R))^{1/4}Θ = (15/(4π⁶R))^{1/4}Θ is
   (4/3)^{1/4} higher.
 * eq. 31: eq. 7's rate as G (flat in x: a zero-phonon line of width ħΩ) in Net for ħω ≪ T.
+* eq. 32: arccoth(ħJ''/2MΩ) (real for TF's b = 1.62): T < 34.7 K.
+* eq. 33: not a property of eq. 31: without J'' eq. 31 has no minimum (∫dE/cosh(E/2T) ∝ T
+  cancels the 1/T of sinh(ħω/2T); J_eff(T) only rises) — the decrease TF describe is the
+  resonant line's tanh(ħω/2T), which eq. 31 does not contain.
 """
 from __future__ import annotations
 
@@ -40,7 +44,7 @@ from ...units import HBAR, K_B, PI
 from .tf1982 import F_debye
 
 __all__ = ["nV2_structural", "gd", "eq20", "eq22_net", "eq23", "sideband_T0", "eq24",
-           "T_eq24", "eq27", "T2_eq29", "eq31", "T2_eq33", "T3_eq34", "readings"]
+           "T_eq24", "eq27", "T2_eq29", "eq31", "T_eq32", "T2_eq33", "T3_eq34", "readings"]
 
 _KH = K_B / HBAR
 
@@ -149,6 +153,13 @@ def eq31(hw_K, T_K, nV2: float, params: TFParameters, delta_E0_K: float = math.i
     _, _, phi3 = einstein_phis(T, params)
     return (4 * PI * _KH * nV2 * np.asarray(hw_K) / params.omega_E_K / np.sqrt(phi3)
             * np.exp(J_eff_einstein(T, params)) * gd(delta_E0_K / (2 * T)))
+
+
+def T_eq32(params: TFParameters) -> float:
+    """TF eq. 32: J'' negligible in eq. 31 for 4kT < ħΩ/arccoth(ħJ''/2MΩ) (K; b = ħJ''/2MΩ > 1,
+    else no bound: inf)."""
+    b = params.einstein_b
+    return params.omega_E_K / (4 * math.atanh(1 / b)) if b > 1 else math.inf
 
 
 def T2_eq33(params: TFParameters) -> float:
