@@ -67,7 +67,14 @@ def check_tf_scenario(cfg, scenario, prefix: str) -> None:
     for name in ("v_l_m_s", "v_t_m_s", "P_bar_per_J_m3"):
         mat.need(name, _BY)
     from ..rates.tf import tf_parameters
-    tf_parameters(mat, _BY)
+    params = tf_parameters(mat, _BY)
+    channel = scenario.rates[0]
+    for i, T in enumerate(cfg.temperatures_K):
+        L = (J2_debye(T, params) if kinds[0] == "tf_multiphonon"
+             else log_enhancement(T, params, getattr(channel, "vibration", "debye")))
+        require(L < 700.0, f"{prefix}.temperatures_K[{i}] = {T:g} K is too hot for rate channel "
+                           f"{kinds[0]}: its vibrational enhancement e^{{{float(L):.0f}}} overflows "
+                           f"(needs exponent < 700)")
     T_max = getattr(type(scenario.rates[0]), "T_max_K", None)
     for i, T in enumerate(cfg.temperatures_K if T_max is not None else ()):
         require(T <= T_max,
