@@ -41,7 +41,8 @@ subtracted analytically: G = ∫_0^E [H(E') − H(ħω)]/(E' − ħω) dE' + H(�
 H = (tanh diff) E/(E + ħω).  Unbiased for the PV integral, variance Var(y)/N.
 
 Standard errors of ``total`` include the covariance of the two parts (same samples).
-Population models: ``tunneling`` with a uniform J0 distribution (others are rejected).
+Population models: ``tunneling`` with a uniform J0 distribution, and ``soft``
+(:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels.acoustics import relaxation_sums
-from ..config import ConfigError, param, require
+from ..config import ConfigError, param, registry_name, require
 from ..units import HBAR, K_B, EV, PI
 from .common import FieldSums, check_temperatures, make_rows, standard_error
 
@@ -197,13 +198,27 @@ class Acoustic:
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time unless the population has a shell estimator (tunneling,
-        uniform J0) and the material has what every polarization needs."""
-        shell_model(scenario)
+        uniform J0, or soft: :func:`.acoustic_soft.check_soft`) and the material has what
+        every polarization needs."""
+        if _is_soft(scenario):
+            from .acoustic_soft import check_soft
+            check_soft(self, scenario)
+        else:
+            shell_model(scenario)
         for pol in self.polarizations:
             polarization_constants(scenario.material, pol)
 
     def start(self, n_total: int, scenario) -> "_AcousticAcc":
+        if _is_soft(scenario):
+            from .acoustic_soft import SoftAcousticAcc
+            return SoftAcousticAcc(self, n_total, scenario)
         return _AcousticAcc(self, n_total, scenario)
+
+
+def _is_soft(scenario) -> bool:
+    """Whether the scenario's population is the soft-potential model (by registry name)."""
+    from ..population import POPULATION_MODELS
+    return registry_name(POPULATION_MODELS, scenario.population) == "soft"
 
 
 def shell_densities(shell: ShellModel, s: np.ndarray, w_K, n_total: int) -> np.ndarray:
