@@ -202,7 +202,7 @@ class Acoustic:
         every polarization needs."""
         if _is_soft(scenario):
             from .acoustic_soft import check_soft
-            check_soft(self, scenario)
+            check_soft(self, scenario, prefix)
         else:
             shell_model(scenario)
         for pol in self.polarizations:

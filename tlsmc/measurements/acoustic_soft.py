@@ -97,16 +97,18 @@ class SoftShell:
     p: float
 
 
-def check_soft(cfg, scenario) -> None:
-    """ConfigError unless the soft shell estimator applies to this scenario (module doc)."""
+def check_soft(cfg, scenario, prefix: str = "scenario.measurement") -> None:
+    """ConfigError unless the soft shell estimator applies to this scenario (module doc);
+    ``prefix``: the measurement's dotted name in messages."""
     pop = scenario.population
     require(not pop.antithetic, "scenario.population.antithetic must be false for the acoustic "
                                 "measurement (its standard errors assume independent samples)")
-    _thresholds(pop, scenario.material, tuple(cfg.frequencies_Hz))
+    _thresholds(pop, scenario.material, tuple(cfg.frequencies_Hz), prefix)
 
 
 @functools.lru_cache(maxsize=16)
-def _thresholds(model, material, freqs: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _thresholds(model, material, freqs: tuple,
+                prefix: str = "acoustic") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(w, h*, σ) per frequency; ConfigError for a frequency the estimator cannot take."""
     W = material.need("W_K", _BY)
     tab = model.table(material)
@@ -114,13 +116,13 @@ def _thresholds(model, material, freqs: tuple) -> tuple[np.ndarray, np.ndarray, 
     w = np.array([HBAR * 2.0 * PI * f / (K_B * W) for f in freqs])
     hs, sig = [], []
     for i, (f, wi) in enumerate(zip(freqs, w)):
-        require(wi * W < model.E_max_K, f"acoustic.frequencies_Hz[{i}] = {f:g} Hz: ħω/k_B = "
+        require(wi * W < model.E_max_K, f"{prefix}.frequencies_Hz[{i}] = {f:g} Hz: ħω/k_B = "
                 f"{wi * W:g} K must be < scenario.population.E_max_K = {model.E_max_K:g} K")
-        require(wi < d0_top, f"acoustic.frequencies_Hz[{i}] = {f:g} Hz: ħω/k_B = {wi * W:g} K "
+        require(wi < d0_top, f"{prefix}.frequencies_Hz[{i}] = {f:g} Hz: ħω/k_B = {wi * W:g} K "
                 f"must be below the splitting of the shallowest symmetric well of the soft "
                 f"population, {d0_top * W:g} K (the shell estimator's threshold)")
         h = symmetric_depth(wi)
-        require(h < model.depth_max, f"acoustic.frequencies_Hz[{i}] = {f:g} Hz: no soft TLS "
+        require(h < model.depth_max, f"{prefix}.frequencies_Hz[{i}] = {f:g} Hz: no soft TLS "
                 f"with E = ħω above depth_max = {model.depth_max:g} (raise the frequency)")
         d = np.log(solve_soft(-np.array([h - 0.01, h + 0.01]), 0.0).delta0)
         k = 2.0 * abs(d[1] - d[0]) / 0.02
@@ -138,7 +140,7 @@ def _d0_table(h_lo: float, h_max: float) -> tuple[np.ndarray, np.ndarray]:
 def soft_shell(cfg, scenario, n_total: int) -> SoftShell:
     """The :class:`SoftShell` of an acoustic config and a soft scenario of ``n_total`` samples."""
     model, mat = scenario.population, scenario.material
-    w, hs, sig = _thresholds(model, mat, tuple(cfg.frequencies_Hz))
+    w, hs, sig = _thresholds(model, mat, tuple(cfg.frequencies_Hz), "acoustic")
     tab = model.table(mat)
     lh, l0 = _d0_table(float(tab.h_lo[0]), float(model.depth_max))
     return SoftShell(model, mat, w, hs, sig, tab.h_lo, tab.h_hi, tab.cum, float(model.depth_max),
