@@ -18,7 +18,8 @@ the soft Monte Carlo has no resonant velocity).
   h* the depth where the symmetric well's Δ0 equals E (bisection), h = h* + z² with
   Gauss–Legendre in z on panels (the integrand in z is smooth: the 1/√(h − h*) edge is
   absorbed by dh = 2z dz), t* by a safeguarded secant in s = t_b² (E² nearly linear in s) to
-  |E − ħω| ≤ 1e-9 ħω (the solver's E is good to ~1e-10), ∂ε/∂t_b by a central difference (step 1e-3 t*), and every frame
+  |E − ħω| ≤ max(1e-9 ħω, 5e-15 W) (the solver's E is good to ~1e-10 relative, ~1e-15 W
+  absolute), ∂ε/∂t_b by a central difference (step 1e-3 t*), and every frame
   (type 1; type 2 with σ = ±1 via GGP eq. 2.10, density × r |J_σ|; each at ±t*) solved on
   its own and counted by :func:`.soft.counted_set`.
 """
@@ -78,7 +79,8 @@ def _roots(h: np.ndarray, w: float) -> np.ndarray:
         cand = np.where((cand > lo) & (cand < hi), cand, 0.5 * (lo + hi))
         E = solve_levels(-h, np.sqrt(cand)).E
         g = E * E - w * w
-        s = np.where((np.abs(E - w) <= 1e-9 * w) & np.isnan(s), cand, s)
+        conv = (np.abs(E - w) <= max(1e-9 * w, 5e-15)) | (hi - lo <= 1e-12 * cand)
+        s = np.where(conv & np.isnan(s), cand, s)
         if not np.isnan(s).any():
             break
         below = g < 0.0
