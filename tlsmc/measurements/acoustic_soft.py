@@ -36,9 +36,11 @@ sample i does iff v_i < p, at depth h(v_i/p) (v_i/p uniform given the selection)
 
 .. math:: x_i = \frac{[v_i < p]}{p\,N}\,\frac{f(h_i')}{q(h_i')},\qquad \hat{\tilde n} = \sum_i x_i,
 
-is unbiased, with variance (1/N)(E[f²/q²]/p − ñ²)/N·N… i.e. Var(x_i)·N, estimated from Σx, Σx²
-as every other observable (the x_i are iid; f/q bounded, so the variance is finite).  The
-cross moments with the relaxation terms of the same samples give the error of ``total``.
+is unbiased (E x_i = ñ/N) with variance Var(ñ̂) = N Var(x_i) = (E[g²]/p − ñ²)/N, g = f/q
+(≈ E[g²]/SHELL_SAMPLES for p < 1), finite because g is bounded; it is estimated from Σx, Σx²
+as for every other observable (the x_i are iid).  Measured: the relative spread of g is 0.29
+(soft_glass, 0.1–1 GHz), so 8192 shell samples give ~1.1 % on ñ.  The cross moments with
+the relaxation terms of the same samples give the error of ``total``.
 
 Resonant velocity: not estimated for soft potentials.  Its principal value P∫ñ(E)F(E)dE
 needs ñ off the shell, and no per-sample estimator of it is unbiased here yet, so
