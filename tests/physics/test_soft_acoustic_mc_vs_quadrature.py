@@ -45,10 +45,10 @@ def setup():
     return sc, quad
 
 
-def _compare(sc, quad):
+def _compare(sc, quad, n_tls=None):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(acoustic_soft, "SHELL_SAMPLES", SHELL)
-        res = tlsmc.run(sc)
+        res = tlsmc.run(sc, n_tls=n_tls)
     return comparison_table(sc, res.observables, soft_quadrature=quad)[0]
 
 
@@ -107,7 +107,7 @@ def test_m_mutation_is_caught(setup, monkeypatch):
     real = soft_pop.solve_soft
     monkeypatch.setattr(soft_pop, "solve_soft", lambda *a, **k: dataclasses.replace(
         sp := real(*a, **k), M_over_c=math.sqrt(2.0) * sp.M_over_c))
-    c = _compare(*setup)
+    c = _compare(*setup, n_tls=16384)
     att = c[c.observable == "attenuation"]
     assert att[att.part == "resonant"].z.abs().min() > 4
     assert att[att.part == "relaxation"].z.abs().max() > 4
@@ -121,7 +121,7 @@ def test_d_mutation_is_caught(setup, monkeypatch):
         s = solver(pop, mat)
         return dataclasses.replace(s, D_unit=math.sqrt(2.0) * s.D_unit)
     monkeypatch.setitem(SPECTRUM_SOLVERS, "soft", mutated)
-    c = _compare(*setup)
+    c = _compare(*setup, n_tls=16384)
     att = c[c.observable == "attenuation"]
     assert att[att.part == "relaxation"].z.abs().min() > 4
     assert att[att.part == "resonant"].z.abs().max() < 4
