@@ -89,7 +89,7 @@ def shell_model(scenario, who: str = _BY) -> ShellModel:
     pop = scenario.population
     if getattr(pop, "delta_sampling", None) is None or not hasattr(pop, "J0"):
         raise ConfigError(f"scenario.population.model must be 'tunneling' for {who} "
-                          f"(the soft population has no shell estimator yet)")
+                          f"(its soft-population shell estimator does not exist yet)")
     if type(pop.J0).__name__ != "UniformJ0":
         raise ConfigError(f"scenario.population.J0.distribution must be 'uniform' for {who} "
                           f"(got {type(pop.J0).__name__})")
