@@ -124,3 +124,30 @@ def test_zero_temperature_resonant_is_pi_C_and_energy_attenuation(base_table):
         att = sel[sel.observable == "attenuation"].value.item()
         assert q == pytest.approx(math.pi * C, rel=1e-9)
         assert att == pytest.approx(math.pi * C * 2 * math.pi * 1e9 / v, rel=1e-9)
+
+
+SOFT = {"run": {"name": "soft_acoustic_validation", "n_tls": 65536, "seed": 1},
+        "material": {"preset": "soft_glass"},
+        "population": {"model": "soft", "E_max_K": 2.0, "depth_max": 14.0,
+                       "energy_knee_K": 0.01},
+        "rates": [{"kind": "one_phonon"}]}
+
+
+@pytest.mark.parametrize("population, freqs, message", [
+    ({"antithetic": True}, [1e9], "scenario.population.antithetic must be false for the "
+                                  "acoustic measurement"),
+    ({}, [1e9, 5e10], "scenario.measurement[0].frequencies_Hz[1] = 5e+10 Hz: ħω/k_B = 2.39962 K "
+                      "must be < scenario.population.E_max_K = 2 K"),
+    ({"E_max_K": 50.0}, [2.5e11], "scenario.measurement[0].frequencies_Hz[0] = 2.5e+11 Hz: "
+                                  "ħω/k_B = 11.9981 K must be below the splitting of the "
+                                  "shallowest symmetric well"),
+    ({"depth_max": 6.0}, [1e6], "scenario.measurement[0].frequencies_Hz[0] = 1e+06 Hz: no soft "
+                                "TLS with E = ħω above depth_max = 6"),
+])
+def test_soft_bad_input_rejected_by_name(population, freqs, message):
+    t = copy.deepcopy(SOFT)
+    t["population"].update(population)
+    t["measurement"] = [dict(ACOUSTIC, frequencies_Hz=freqs)]
+    with pytest.raises(ConfigError) as exc:
+        tlsmc.parse_scenario(t)
+    assert message in str(exc.value) and "\n" not in str(exc.value)

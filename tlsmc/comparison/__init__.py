@@ -23,7 +23,7 @@ from ..analytic.quadrature.expansion import soft_nodes
 from ..config import registry_name
 from ..measurements import MEASUREMENTS
 from ..population import POPULATION_MODELS
-from . import acoustics, conduction, dielectric, expansion, metals, soft, tunneling
+from . import acoustics, acoustics_soft, conduction, dielectric, expansion, metals, soft, tunneling
 from .common import COLUMNS, KEYS, NoCounterpart, merge_with_mc, points
 
 __all__ = ["COMPARISONS", "CONTEXTS", "Comparison", "RowBuilder", "comparison_table",
@@ -80,6 +80,7 @@ COMPARISONS: dict[tuple[str, str], Comparison] = {
     ("soft", "heat_release"): Comparison("soft", soft.heat_release_rows),
     ("soft", "temperature_history"): Comparison("soft", soft.history_rows),
     ("soft", "thermal_expansion"): Comparison("soft", expansion.soft_rows, expansion.SOFT_NOTE),
+    ("soft", "acoustic"): Comparison("soft", acoustics_soft.acoustic_rows),
     ("tunneling", "electronic_expansion"): Comparison("stm", metals.tunneling_rows),
     ("soft", "electronic_expansion"): Comparison("soft", metals.soft_rows),
 }

@@ -152,6 +152,9 @@ def note(quad: SoftQuadrature, kinds: set[str]) -> str:
                      "e^{-E/T_f}) T_f^2 = e^{-gamma_E} V dT/dt; Parshin & Sahling, PRB 47, 5677 "
                      "(1993) tunneling and intermediate regions), NaN for t - t_ramp < t_ramp "
                      "and for other protocols")
+    if "acoustic" in kinds:
+        from .acoustics_soft import NOTE
+        parts.append(NOTE)
     parts.append("order-unity ratios to exact are expected (leading WKB, PHYSICS §9)")
     return "; ".join(parts)
 

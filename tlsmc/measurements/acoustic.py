@@ -44,7 +44,8 @@ Standard errors of ``total`` include the covariance of the two parts (same sampl
 Population models: ``tunneling`` with a J0 pdf constant on its support — uniform, or
 structural 'sharp' (uniform on [J_str, J_max]); a 'peaked' structural pdf is rejected at load
 time: x_i stays unbiased for any pdf, but y_i = P̄[G(b_i) − G(a_i)] needs pdf = 1 on
-[a_i, b_i] (a peak would need one more principal-value table per peak width).
+[a_i, b_i] (a peak would need one more principal-value table per peak width); and ``soft``
+(:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
 With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
 instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
 """
@@ -57,7 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._kernels.acoustics import relaxation_sums
-from ..config import ConfigError, param, require
+from ..config import ConfigError, param, registry_name, require
 from ..units import HBAR, K_B, EV, PI
 from .acoustic_tf import TFAcousticAcc, check_tf_scenario, tf_channel
 from .common import FieldSums, check_temperatures, make_rows, standard_error
@@ -100,7 +101,7 @@ def shell_model(scenario, who: str = _BY) -> ShellModel:
     pop = scenario.population
     if getattr(pop, "delta_sampling", None) is None or not hasattr(pop, "J0"):
         raise ConfigError(f"scenario.population.model must be 'tunneling' for {who} "
-                          f"(the soft population has no shell estimator yet)")
+                          f"(its soft-population shell estimator is in acoustic_soft)")
     if not flat_j0(pop.J0):
         raise ConfigError(f"scenario.population.J0.shape must be 'sharp' for {who} (the "
                           f"principal-value velocity needs a J0 pdf constant on its support; "
@@ -210,18 +211,32 @@ class Acoustic:
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time unless the population has a shell estimator (tunneling,
-        uniform J0) and the material has what every polarization needs; with a TF rate
-        channel, what :mod:`.acoustic_tf` needs instead."""
+        uniform or sharp structural J0, or soft: :func:`.acoustic_soft.check_soft`) and the
+        material has what every polarization needs; with a TF rate channel, what
+        :mod:`.acoustic_tf` needs instead."""
         if tf_channel(scenario) is not None:
             return check_tf_scenario(self, scenario, prefix)
-        shell_model(scenario)
+        if _is_soft(scenario):
+            from .acoustic_soft import check_soft
+            check_soft(self, scenario, prefix)
+        else:
+            shell_model(scenario)
         for pol in self.polarizations:
             polarization_constants(scenario.material, pol)
 
     def start(self, n_total: int, scenario) -> "_AcousticAcc":
         if tf_channel(scenario) is not None:     # TF's barrier-modulation coupling (TF §4)
             return TFAcousticAcc(self, n_total, scenario)
+        if _is_soft(scenario):
+            from .acoustic_soft import SoftAcousticAcc
+            return SoftAcousticAcc(self, n_total, scenario)
         return _AcousticAcc(self, n_total, scenario)
+
+
+def _is_soft(scenario) -> bool:
+    """Whether the scenario's population is the soft-potential model (by registry name)."""
+    from ..population import POPULATION_MODELS
+    return registry_name(POPULATION_MODELS, scenario.population) == "soft"
 
 
 def shell_densities(shell: ShellModel, s: np.ndarray, w_K, n_total: int) -> np.ndarray:

@@ -95,14 +95,18 @@ class SoftTwoLevelSpectrum(TwoLevelSpectrum):
     ----------
     barrier_K : (N,) barrier top minus the upper level ε1, W(Ṽ_top − ε1) >= 0, K
     well_K : (N,) ε2 − ε0 = E + E21 in K: the vibration quantum ħω of the well
+    depth : (N,) h = −η̃_b, the sample's barrier-frame depth (dimensionless; None when not
+        sampled): the acoustic shell estimator draws its variate from it
+        (:mod:`tlsmc.measurements.acoustic_soft`)
     """
 
     barrier_K: np.ndarray
     well_K: np.ndarray
+    depth: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         check_arrays(self, ("E_K", "delta_K", "delta0_K", "M_unit", "D_unit", "barrier_K",
-                            "well_K"))
+                            "well_K") + (("depth",) if self.depth is not None else ()))
 
 
 def soft_spectrum(pop: SoftPopulation, material: Material) -> SoftTwoLevelSpectrum:
@@ -113,4 +117,4 @@ def soft_spectrum(pop: SoftPopulation, material: Material) -> SoftTwoLevelSpectr
     return SoftTwoLevelSpectrum(
         E_K=W * pop.E, delta_K=W * pop.delta, delta0_K=W * pop.delta0,
         M_unit=np.where(np.isfinite(M), M, 0.0), D_unit=np.where(np.isfinite(D), D, 0.0),
-        barrier_K=W * pop.barrier, well_K=W * (pop.E + pop.E21))
+        barrier_K=W * pop.barrier, well_K=W * (pop.E + pop.E21), depth=-pop.eta_b)
