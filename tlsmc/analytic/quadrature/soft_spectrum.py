@@ -16,8 +16,9 @@ Method
   one whose cubic 4z³ + 2pz + q has three real roots (trigonometric form); type 1 if
   η < 0, type 2 if 0 < η < 9t²/32 (PHYSICS §1b).
 * 3-point finite differences with Dirichlet ends on z ∈ [−L, L], L = (outermost stationary
-  point) + a decay margin; the lowest three eigenvalues by Sturm-count bisection (ε2 to
-  round-off, ε0 and ε1 only to place the shift).
+  point) + a decay margin; the lowest three eigenvalues by Sturm-count multisection (8
+  shifts a pass, their recurrences interleaved; ε2 to round-off, ε0 and ε1 only to place
+  the shift).
 * The invariant pair span{ψ0, ψ1} by block inverse iteration at the pair's mid-point
   (Thomas algorithm; ψ2 falls by (E/2)/(E21 + E/2) a step, iterated to 1e-17); in it, the
   pair (u, v) that diagonalises z and the 2×2 Hamiltonian h_uu, h_vv, h_uv, with the
