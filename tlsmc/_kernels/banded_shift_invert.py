@@ -32,7 +32,12 @@ NBLOCK = 6
 N_SUBSPACE = 2
 """Subspace iterations (the start vectors are already localised in the wells)."""
 N_RQI = 6
-"""Most Rayleigh-quotient steps per eigenpair (they stop at a residual <= 64 ε ||H||)."""
+"""Most Rayleigh-quotient steps per eigenpair (they stop at a residual <= 64 ε ||H||; the
+third at :data:`RTOL3` ||H||)."""
+RTOL3 = 1e-9
+"""Residual tolerance of the third eigenpair relative to ||H||: its Rayleigh quotient (block
+Ritz value of the pair (x2, x3)) is then within r²/gap ~ 1e-18 ||H||²/gap of λ2 (the gap to
+λ1 and λ4, both outside the block), and only λ2 is used, not its vector."""
 
 
 @njit(cache=True)
@@ -109,8 +114,8 @@ def _jacobi(g, m, vec):
             dia += g[p, p] * g[p, p]
             for q in range(p + 1, m):
                 off += g[p, q] * g[p, q]
-        if off <= 1e-34 * dia:                 # off-diagonal below ~1e-17 of the scale
-            break
+        if off <= 1e-24 * dia:                 # off-diagonal below ~1e-12 of the scale: the
+            break                              # Ritz pairs only start the RQI, which refines them
         for p in range(m):
             for q in range(p + 1, m):
                 if g[p, q] == 0.0:
@@ -230,6 +235,7 @@ def lowest3(ab, n, lo, sig0, hnorm, x, y, lw, g, vec, lam, res):
         lam[r] = sig
     # the third: block Rayleigh-quotient iteration on (x2, x3) orthogonal to the lowest two
     # (the fourth level may be close to the third), Rayleigh–Ritz on the pair each step
+    tol3 = max(tol, RTOL3 * hnorm)
     sig = lam[2]
     for _ in range(N_RQI):
         ldl_band(ab, n, sig, floor, lw)
@@ -251,12 +257,12 @@ def lowest3(ab, n, lo, sig0, hnorm, x, y, lw, g, vec, lam, res):
             hx[i] = c * hx[i] - s * hy[i]
         sig = c * c * a22 - 2.0 * c * s * a23 + s * s * a33
         res[2] = _residual(x[2], hx, sig, n)
-        if res[2] <= tol:
+        if res[2] <= tol3:
             break
     lam[2] = sig
     # certificate
     for r in range(3):
-        if not res[r] <= tol:
+        if not res[r] <= (tol if r < 2 else tol3):
             return False
     if lam[1] < lam[0]:                       # order the doublet (vectors follow)
         tmp = lam[0]

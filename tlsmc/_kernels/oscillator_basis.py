@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from .banded_eigen import _dot
+
+_NTAB = 4096 + 16
+"""Length of the square-root tables (basis sizes up to 4000 plus the few extra indices used)."""
+_K = np.arange(_NTAB, dtype=np.float64)
+# square roots by index, each rounded exactly as the expression it replaces (numba freezes
+# global arrays into the compiled code: a load instead of a sqrt in the hot loops)
+_SQ = np.sqrt(_K)                          # √k
+_SQH = np.sqrt(0.5 * _K)                   # √(k/2)
+_S2K1 = np.sqrt(2.0 / (_K + 1.0))          # √(2/(k+1))
+_SKK1 = np.sqrt(_K / (_K + 1.0))           # √(k/(k+1))
 
 
 @njit(cache=True)
@@ -51,9 +62,9 @@ def _xi_apply(x, m, y):
     for i in range(m + 1):
         v = 0.0
         if i >= 1:
-            v += math.sqrt(0.5 * i) * x[i - 1]
+            v += _SQH[i] * x[i - 1]
         if i + 1 < m:
-            v += math.sqrt(0.5 * (i + 1)) * x[i + 1]
+            v += _SQH[i + 1] * x[i + 1]
         y[i] = v
 
 
@@ -64,11 +75,11 @@ def _hermite(a, m, f, g):
     f[0] = math.exp(-0.5 * a * a) / math.pi ** 0.25
     f[1] = math.sqrt(2.0) * a * f[0]
     for k in range(1, m + 1):
-        f[k + 1] = math.sqrt(2.0 / (k + 1)) * a * f[k] - math.sqrt(k / (k + 1.0)) * f[k - 1]
+        f[k + 1] = _S2K1[k] * a * f[k] - _SKK1[k] * f[k - 1]
     for k in range(m + 1):
-        g[k] = -math.sqrt(0.5 * (k + 1)) * f[k + 1]
+        g[k] = -_SQH[k + 1] * f[k + 1]
         if k > 0:
-            g[k] += math.sqrt(0.5 * k) * f[k - 1]
+            g[k] += _SQH[k] * f[k - 1]
 
 
 @njit(cache=True)
@@ -103,10 +114,10 @@ def _half_line_overlaps(a, n, f, g, u, v, scratch):
     gkk = 0.5 * math.erfc(a)
     for k in range(n):
         if k > 0:
-            acc = f[k] * f[k - 1] + math.sqrt(0.5 * (k + 1)) * (f[k + 1] * g[k - 1] - f[k - 1] * g[k + 1]) / 4.0
+            acc = f[k] * f[k - 1] + _SQH[k + 1] * (f[k + 1] * g[k - 1] - f[k - 1] * g[k + 1]) / 4.0
             if k >= 2:
-                acc -= math.sqrt(0.5 * (k - 1)) * (f[k] * g[k - 2] - f[k - 2] * g[k]) / 4.0
-            gkk = gkk + acc / math.sqrt(0.5 * k)
+                acc -= _SQH[k - 1] * (f[k] * g[k - 2] - f[k - 2] * g[k]) / 4.0
+            gkk = gkk + acc / _SQH[k]
         auu += u[k] * u[k] * gkk
         avv += v[k] * v[k] * gkk
         auv += u[k] * v[k] * gkk
@@ -139,11 +150,11 @@ def _displaced_states(a, n, x, first, count):
     al = a / math.sqrt(2.0)
     x[first, 0] = math.exp(-0.5 * al * al)
     for k in range(1, n):
-        x[first, k] = x[first, k - 1] * al / math.sqrt(k)
+        x[first, k] = x[first, k - 1] * al / _SQ[k]
     for m in range(1, count):
         r = first + m
         for k in range(n):
-            x[r, k] = (math.sqrt(k) * x[r - 1, k - 1] if k > 0 else 0.0) - al * x[r - 1, k]
+            x[r, k] = (_SQ[k] * x[r - 1, k - 1] if k > 0 else 0.0) - al * x[r - 1, k]
     for m in range(count):
         s = 0.0
         for k in range(n):

@@ -15,6 +15,9 @@ obtain the 2x2 Hamiltonian of that pair without subtracting large numbers: the
 tunnelling element from the Wronskian identity at the barrier top, the asymmetry
 from Rayleigh quotients or, for a nearly symmetric double well, from first-order
 perturbation theory in the cubic coefficient.
+
+(numba caches a function by its own file only: after changing a kernel this module calls,
+edit this file too, or clear ``__pycache__``, so that no stale compiled solver is loaded.)
 """
 from __future__ import annotations
 

@@ -74,7 +74,7 @@ import numpy as np
 
 from ..config import ConfigError, param, require
 from ..materials import Material
-from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft
+from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, solve_soft_pairs
 
 __all__ = ["SoftPopulation", "SoftPotentialModel", "partner_mean_coupling", "SHAPES",
            "ConstantShape", "GaussianShape", "TableShape", "ProposalTable", "proposal_table",
@@ -484,7 +484,7 @@ class SoftPotentialModel:
         """
         eps = self.eps_max(material)
         chi = material.need("soft_chi", "the soft-potential population")
-        sp = solve_soft(eta, t, chi=chi, ratio_cut=self.ratio_cut)
+        sp = solve_soft_pairs(eta, t, chi=chi, ratio_cut=self.ratio_cut)   # antithetic: mirrors
         counted = _accepted(sp, eps) & np.isfinite(sp.M_over_c)
         vtop = barrier_top(eta, t)
         barrier = np.where(np.isfinite(vtop), np.maximum(vtop - sp.eps1, 0.0), 0.0)

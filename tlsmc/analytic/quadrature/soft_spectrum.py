@@ -16,8 +16,9 @@ Method
   one whose cubic 4z³ + 2pz + q has three real roots (trigonometric form); type 1 if
   η < 0, type 2 if 0 < η < 9t²/32 (PHYSICS §1b).
 * 3-point finite differences with Dirichlet ends on z ∈ [−L, L], L = (outermost stationary
-  point) + a decay margin; the lowest three eigenvalues by Sturm-count bisection (ε2 to
-  round-off, ε0 and ε1 only to place the shift).
+  point) + a decay margin; the lowest three eigenvalues by Sturm-count multisection (8
+  shifts a pass, their recurrences interleaved; ε2 to round-off, ε0 and ε1 only to place
+  the shift).
 * The invariant pair span{ψ0, ψ1} by block inverse iteration at the pair's mid-point
   (Thomas algorithm; ψ2 falls by (E/2)/(E21 + E/2) a step, iterated to 1e-17); in it, the
   pair (u, v) that diagonalises z and the 2×2 Hamiltonian h_uu, h_vv, h_uv, with the
@@ -63,6 +64,9 @@ SINGLE, TYPE1, TYPE2 = 0, 1, 2
 """Geometry codes (values chosen to equal the population's kind codes, for the weights)."""
 _N0 = 128          # points of the coarsest grid
 _BISECT = 44       # bisection steps (ε2 to ~1e-12; ε0, ε1 come from the 2×2 pair)
+_SECT = 8          # shifts per multisection pass (the interval shrinks 9-fold a pass)
+_PASSES = (6, 6, 14)   # passes for ε0, ε1 (9^6 > 2^16) and ε2 (9^14 > 2^_BISECT): at least
+#                        the reduction of 16 and _BISECT bisection steps
 _ITER = 40         # most block inverse-iteration steps
 
 
@@ -186,6 +190,29 @@ def _count(diag, off2, sig):
 
 
 @njit(cache=True)
+def _count_many(diag, off2, sig, qv, cnt):
+    """cnt[j] = number of eigenvalues below sig[j] for every j (Sturm, as :func:`_count`).
+
+    The sequences of the shifts are independent, so they interleave (the divisions of one
+    point of the grid pipeline instead of waiting on each other): ~``sig.size`` counts for
+    little more than the time of one.
+    """
+    m = sig.size
+    for j in range(m):
+        q = diag[0] - sig[j]
+        q = -1e-300 if q == 0.0 else q
+        qv[j] = q
+        cnt[j] = 1.0 if q < 0.0 else 0.0
+    for i in range(1, diag.size):
+        d = diag[i]
+        for j in range(_SECT):              # branch-free, fixed length: vectorises
+            q = (d - sig[j]) - off2 / qv[j]
+            q = -1e-300 if q == 0.0 else q
+            qv[j] = q
+            cnt[j] += 1.0 if q < 0.0 else 0.0
+
+
+@njit(cache=True)
 def _thomas(diag, off, sig, rhs, out, cp):
     """Solve (T − sig) x = rhs for tridiagonal T (diag, constant off); x into ``out``."""
     n = diag.size
@@ -231,17 +258,21 @@ def _one_potential(p, q, L, n, mid, out):
     off2 = off * off
     vmin = V.min()
     lev = np.empty(3)
-    for k in (2, 1, 0):                     # bisection: ε2 to round-off, ε0, ε1 coarsely
+    sig_m, qv_m, cnt_m = np.empty(_SECT), np.empty(_SECT), np.empty(_SECT)
+    for k in (2, 1, 0):                     # multisection: ε2 to round-off, ε0, ε1 coarsely
         lo, width = vmin, 8.0
         while _count(diag, off2, lo + width) <= k:
             width *= 2.0
         hi = lo + width
-        for _ in range(_BISECT if k == 2 else 16):
-            m = 0.5 * (lo + hi)
-            if _count(diag, off2, m) <= k:
-                lo = m
-            else:
-                hi = m
+        for _ in range(_PASSES[k]):
+            step = (hi - lo) / (_SECT + 1)
+            for j in range(_SECT):
+                sig_m[j] = lo + step * (j + 1)
+            _count_many(diag, off2, sig_m, qv_m, cnt_m)
+            below = 0                       # shifts with <= k eigenvalues below: a prefix
+            while below < _SECT and cnt_m[below] <= k:
+                below += 1
+            lo, hi = (sig_m[below - 1] if below else lo), (sig_m[below] if below < _SECT else hi)
         lev[k] = 0.5 * (lo + hi)
     sig = 0.5 * (lev[0] + lev[1])           # mid-point: ψ0, ψ1 amplified alike (no loss in
     #                                         Gram–Schmidt), ψ2 suppressed by (E/2)/(E21 + E/2)
