@@ -104,9 +104,10 @@ def test_m_mutation_is_caught(setup, monkeypatch):
     """M ×√2 in the Monte Carlo's solver (population and shell alike) breaks the resonant
     and relaxation comparison (the quadrature has its own solver)."""
     from tlsmc.population import soft as soft_pop
-    real = soft_pop.solve_soft
-    monkeypatch.setattr(soft_pop, "solve_soft", lambda *a, **k: dataclasses.replace(
-        sp := real(*a, **k), M_over_c=math.sqrt(2.0) * sp.M_over_c))
+    for name in ("solve_soft", "solve_soft_pairs"):     # the population solves by pairs
+        real = getattr(soft_pop, name)
+        monkeypatch.setattr(soft_pop, name, lambda *a, _real=real, **k: dataclasses.replace(
+            sp := _real(*a, **k), M_over_c=math.sqrt(2.0) * sp.M_over_c))
     c = _compare(*setup, n_tls=16384)
     att = c[c.observable == "attenuation"]
     assert att[att.part == "resonant"].z.abs().min() > 4
