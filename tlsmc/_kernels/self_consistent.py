@@ -15,15 +15,15 @@ do not depend on the thread count.
 Speed: e^{−K h} and e^{−E/T} are computed in the loop by the vectorisable
 :func:`tlsmc._kernels.fast_exp.exp` (<= 1 ulp from ``np.exp``; arguments clipped at
 X_CLIP: e^{−700} instead of a smaller number changes n_eq by < 1e-304 absolute), ψ and β
-are formed without a branch, and every block sum is kept in LANES interleaved partial sums
-(TLS i of a block goes to lane i mod LANES; lanes added in order at the end of the block),
-so the loops vectorise without reassociating any floating-point sum (no fastmath).
-A block's whole groups of LANES TLSs go through one loop without a bound check; its last
-partial group repeats its last TLS with weight 0 (adding exact zeros).
+are formed without a branch, and a block goes in sub-blocks of SUB TLSs: a plain loop over
+0-based views of the sub-block writes every TLS's terms to a scratch (no negative-index
+wrap-around, no sum carried by the loop, ``error_model="numpy"`` so a division has no
+ZeroDivisionError branch: the loop vectorises), then each scratch row is summed pairwise
+down to LANES partial sums (a fixed order, without fastmath), which the block adds in order.
 :func:`step_update_moments` fuses an update with the first moment pass of the next step
 (rates unchanged, a new step length h2, centred at the new n_eq): one pass over the TLSs
-instead of two, with the same numbers as :func:`step_update` then
-:func:`step_moments` (``stored``).
+(each sub-block updated, then its moments taken while it is in cache) instead of two, with
+the same numbers as :func:`step_update` then :func:`step_moments` (``stored``).
 """
 from __future__ import annotations
 
@@ -34,8 +34,7 @@ from .dynamics import BLOCK
 from .fast_exp import exp
 
 LANES = 4
-"""Interleaved partial sums per block (fixed: results do not depend on the machine; the lane
-sums are written out for 4)."""
+"""Partial sums per block (fixed: results do not depend on the machine)."""
 SUB = 512
 """TLSs per sub-block (a power of two; BLOCK is a multiple of it): their terms go to an
 L1/L2-sized scratch, then are summed pairwise down to LANES partial sums per block."""
@@ -105,8 +104,10 @@ def _lane_sums(tb, r0, r1, acc):
     half = SUB // 2
     while half >= LANES:
         for c in range(r0, r1):
+            low = tb[c, :half]
+            high = tb[c, half:2 * half]
             for k in range(half):
-                tb[c, k] += tb[c, k + half]
+                low[k] += high[k]
         half //= 2
     for c in range(r1 - r0):
         for ln in range(LANES):
@@ -122,27 +123,34 @@ def _pad(tb, m):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def _moment_sub(Es, As, Ks, Ns, Qs, h, inv_T, tb, stored):
+    """Terms of :func:`step_moments` of one sub-block (views indexed from 0: no negative-
+    index wrap-around, so the loop vectorises) into columns 0.. of tb, zero-padded to SUB."""
+    for k in range(Es.shape[0]):
+        ki = Ks[k]
+        x = ki * h
+        psi, beta, e = psi_beta_em(x, exp(-min(x, X_CLIP)))
+        y = Es[k] * inv_T
+        if stored:
+            nq = Qs[k]
+            q = nq * (1.0 - nq)
+        else:
+            en = exp(-min(y, X_CLIP))
+            r = 1.0 / (1.0 + en)
+            nq = en * r
+            q = nq * r
+        _moment_terms(tb, 0, k, As[k], ki, Ns[k], Qs[k], nq, q, y, psi, beta, e, inv_T)
+    _pad(tb, Es.shape[0])
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def _moments_block(E, a, K, n, neq0, h, inv_T, lo, hi, acc, stored):
     """Lane sums of one block: in sub-blocks of SUB TLSs, every TLS's terms first (a plain
     loop that vectorises; ``stored`` is a literal at each call site), then the lane sums."""
     tb = np.empty((N_MOMENTS, SUB))
     for s0 in range(lo, hi, SUB):
         s1 = min(s0 + SUB, hi)
-        for i in range(s0, s1):
-            ki = K[i]
-            x = ki * h
-            psi, beta, e = psi_beta_em(x, exp(-min(x, X_CLIP)))
-            y = E[i] * inv_T
-            if stored:
-                nq = neq0[i]
-                q = nq * (1.0 - nq)
-            else:
-                en = exp(-min(y, X_CLIP))
-                r = 1.0 / (1.0 + en)
-                nq = en * r
-                q = nq * r
-            _moment_terms(tb, 0, i - s0, a[i], ki, n[i], neq0[i], nq, q, y, psi, beta, e, inv_T)
-        _pad(tb, s1 - s0)
+        _moment_sub(E[s0:s1], a[s0:s1], K[s0:s1], n[s0:s1], neq0[s0:s1], h, inv_T, tb, stored)
         _lane_sums(tb, 0, N_MOMENTS, acc)
 
 
@@ -193,43 +201,40 @@ def _lanes_out(acc, out, b, c0):
 @njit(cache=True, inline="always", error_model="numpy")
 def _update_block(E, a, K, n, neq0, h, inv_T, lo, hi, acc, acc2, h2, fused):
     """Update (and, if ``fused``, the next step's moments with step h2 centred at the new
-    n_eq, into ``acc2``) over one block, in sub-blocks as :func:`_moments_block`.  Rows of
-    the scratch: 0..2 the update terms, 3 and 4 n(h) and n1_eq (copied to n and neq0 after
-    the loop, so the loop stores only to the scratch), 5..15 the moment terms."""
-    tb = np.empty((N_UPDATE + 2 + N_MOMENTS if fused else N_UPDATE + 2, SUB))
+    n_eq, into ``acc2``) over one block, in sub-blocks as :func:`_moments_block`: the update
+    loop (scratch rows 0..2 the sums' terms, 3 and 4 n(h) and n1_eq, copied to n and neq0
+    after the loop, so the loop stores only to the scratch), then, while the sub-block is
+    in cache, the moment loop of :func:`step_moments` (``stored``) on the updated values."""
+    tb = np.empty((N_UPDATE + 2, SUB))
+    tm = np.empty((N_MOMENTS if fused else 1, SUB))
     for s0 in range(lo, hi, SUB):
         s1 = min(s0 + SUB, hi)
-        for i in range(s0, s1):
-            k = i - s0
-            ki = K[i]
+        Es, As, Ks, Ns, Qs = E[s0:s1], a[s0:s1], K[s0:s1], n[s0:s1], neq0[s0:s1]
+        for k in range(s1 - s0):
+            ki = Ks[k]
             x = ki * h
             psi, beta, e = psi_beta_em(x, exp(-min(x, X_CLIP)))
-            y = E[i] * inv_T
-            en = exp(-min(y, X_CLIP))
+            en = exp(-min(Es[k] * inv_T, X_CLIP))
             n1 = en / (1.0 + en)
-            old = n[i]
-            n0 = neq0[i]
+            old = Ns[k]
+            n0 = Qs[k]
             dn = beta * (n1 - old) + psi * (n0 - old)
             new = old + dn
-            ai = a[i]
+            ai = As[k]
             tb[0, k] = ai * dn
             tb[1, k] = ai * new
             # n(h) − n1 = e^{−x}(n − n1) + ψ(n0 − n1): no cancellation (K up to 1e30 s^-1)
             tb[2, k] = ai * ki * (e * (old - n1) + psi * (n0 - n1))
             tb[3, k] = new
             tb[4, k] = n1
-            if fused:
-                x2 = ki * h2
-                psi2, beta2, e2 = psi_beta_em(x2, exp(-min(x2, X_CLIP)))
-                _moment_terms(tb, N_UPDATE + 2, k, ai, ki, new, n1, n1, n1 * (1.0 - n1), y,
-                              psi2, beta2, e2, inv_T)
-        for i in range(s0, s1):
-            n[i] = tb[3, i - s0]
-            neq0[i] = tb[4, i - s0]
+        for k in range(s1 - s0):
+            Ns[k] = tb[3, k]
+            Qs[k] = tb[4, k]
         _pad(tb, s1 - s0)
         _lane_sums(tb, 0, N_UPDATE, acc)
         if fused:
-            _lane_sums(tb, N_UPDATE + 2, N_UPDATE + 2 + N_MOMENTS, acc2)
+            _moment_sub(Es, As, Ks, Ns, Qs, h2, inv_T, tm, True)
+            _lane_sums(tm, 0, N_MOMENTS, acc2)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
