@@ -37,7 +37,8 @@ X_MAX = 709.0                          # e^709 = 8.2e307 < DBL_MAX
 _INV_FACT = [1.0]
 for _j in range(1, 14):
     _INV_FACT.append(_INV_FACT[-1] / _j)
-(C0, C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13) = _INV_FACT
+C13 = _INV_FACT[13]
+_HORNER = tuple(_INV_FACT[12::-1])     # 1/12!, 1/11!, .., 1/0!
 _SHIFTER_BITS = 0x4338000000000000     # bits of SHIFTER
 
 
@@ -76,18 +77,8 @@ def exp(x):
     kf = t - SHIFTER                   # round(x / ln2), exactly
     k = _bits(t) - _SHIFTER_BITS       # the same integer, from the low mantissa bits
     r = _fma(-kf, LN2_LO, _fma(-kf, LN2_HI, x))
-    p = _fma(C13, r, C12)
-    p = _fma(p, r, C11)
-    p = _fma(p, r, C10)
-    p = _fma(p, r, C9)
-    p = _fma(p, r, C8)
-    p = _fma(p, r, C7)
-    p = _fma(p, r, C6)
-    p = _fma(p, r, C5)
-    p = _fma(p, r, C4)
-    p = _fma(p, r, C3)
-    p = _fma(p, r, C2)
-    p = _fma(p, r, C1)
-    p = _fma(p, r, C0)
+    p = C13
+    for c in _HORNER:                  # a constant tuple: unrolled, 13 fused multiply-adds
+        p = _fma(p, r, c)
     k1 = k >> 1
     return (p * _from_bits((k1 + 1023) << 52)) * _from_bits((k - k1 + 1023) << 52)
