@@ -66,6 +66,14 @@ def bin_centres() -> np.ndarray:
     return c
 
 
+def inv_centres() -> np.ndarray:
+    """1 / K_c of every bin (s); the underflow bin's entry is unused, the overflow bin's is 0."""
+    c = bin_centres()
+    out = np.zeros_like(c)
+    out[1:-1] = 1.0 / c[1:-1]
+    return out
+
+
 def log2_table() -> np.ndarray:
     """log2 of the mid-point of each of the 4096 mantissa cells (argument of :func:`accumulate`)."""
     return _LOG2_TABLE.copy()
@@ -77,7 +85,7 @@ def n_blocks(n: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def _bin_of(k, kbits, centres, log2tab):
+def _bin_of(k, kbits, inv_centres, log2tab):
     if k < 10.0 ** LOG10_LO:
         return 0, k
     if k >= 10.0 ** LOG10_HI:
@@ -86,7 +94,7 @@ def _bin_of(k, kbits, centres, log2tab):
     lg = e + log2tab[(kbits >> (52 - _MANT_BITS)) & ((1 << _MANT_BITS) - 1)]
     b = 1 + int(lg * _BINS_PER_OCTAVE - LOG10_LO * PER_DECADE)
     b = min(max(b, 1), N_BINS)
-    return b, k / centres[b] - 1.0
+    return b, k * inv_centres[b] - 1.0
 
 
 @njit(cache=True)
@@ -112,14 +120,15 @@ PAD = 16
 
 
 @njit(cache=True, parallel=True)
-def accumulate(K, Kbits, G, centres, log2tab, part, part_counts, mu, counts):
+def accumulate(K, Kbits, G, inv_centres, log2tab, part, part_counts, mu, counts):
     """mu[s, b, j] += Σ_{i in b} G[s, i] u_i^j ;  counts[b] += #TLS in b.
 
-    ``part`` (n_blk, n_bins, n_series, PAD) and ``part_counts`` (n_blk, n_bins) are
-    scratch; block ``k`` of the TLS axis sums into ``part[k]`` and the blocks are
-    added into ``mu`` in block order, so the sums do not depend on the thread count.
-    ``Kbits`` is ``K.view(np.int64)``.  Within a block, TLSs go in sub-blocks of SUB:
-    bin indices and u first (into L1-sized scratch), then the moments.
+    ``inv_centres`` is 1 / :func:`bin_centres` (0 for the overflow bin).  ``part``
+    (n_blk, n_bins, n_series, PAD) and ``part_counts`` (n_blk, n_bins) are scratch;
+    block ``k`` of the TLS axis sums into ``part[k]`` and the blocks are added into
+    ``mu`` in block order, so the sums do not depend on the thread count.  ``Kbits`` is
+    ``K.view(np.int64)``.  Within a block, TLSs go in sub-blocks of SUB: bin indices and u
+    first (into L1-sized scratch), then the moments.
     """
     n = K.shape[0]
     n_series = G.shape[0]
@@ -137,7 +146,7 @@ def accumulate(K, Kbits, G, centres, log2tab, part, part_counts, mu, counts):
         for start in range(lo, hi, SUB):
             m = min(SUB, hi - start)
             for k in range(m):
-                sbin[k], su[k] = _bin_of(K[start + k], Kbits[start + k], centres, log2tab)
+                sbin[k], su[k] = _bin_of(K[start + k], Kbits[start + k], inv_centres, log2tab)
             for k in range(m):               # a separate loop: ~4x faster than fused
                 b = sbin[k]
                 ui = su[k]
@@ -211,17 +220,30 @@ def _limit(kind):
 
 @njit(cache=True, parallel=True)
 def evaluate(mu, counts, centres, times, kind, out):
-    """out[k] = Σ_i g_i F(K_i t_k) from the moments of one series (t_k > 0, finite)."""
+    """out[k] = Σ_i g_i F(K_i t_k) from the moments of one series (t_k > 0, finite).
+
+    Only the occupied bins are visited, in increasing K_c; once x_c = K_c t exceeds
+    X_FULL every later bin is at its limit F(∞) and their Σ g (a suffix sum, computed
+    once) is added at once.
+    """
     nb = mu.shape[0]
+    occ = np.empty(nb, dtype=np.int64)
+    n_occ = 0
+    for b in range(nb - 1):
+        if counts[b] != 0:
+            occ[n_occ] = b
+            n_occ += 1
+    tail = np.zeros(n_occ + 1)          # tail[i] = Σ μ_0 of occupied bins i.. (overflow incl.)
+    tail[n_occ] = mu[nb - 1, 0] if counts[nb - 1] != 0 else 0.0
+    for i in range(n_occ - 1, -1, -1):
+        tail[i] = tail[i + 1] + mu[occ[i], 0]
+    limit = _limit(kind)
     for k in prange(times.shape[0]):
         t = times[k]
         total = 0.0
-        for b in range(nb):
-            if counts[b] == 0:
-                continue
-            if b == nb - 1:
-                total += _limit(kind) * mu[b, 0]
-                continue
+        i = 0
+        while i < n_occ:
+            b = occ[i]
             if b == 0:
                 x_c = 0.0
                 scale = t          # u = K (absolute) in the underflow bin
@@ -233,8 +255,7 @@ def evaluate(mu, counts, centres, times, kind, out):
                 order = ORDER
                 truncate = True
             if x_c > X_FULL:
-                total += _limit(kind) * mu[b, 0]
-                continue
+                break
             if x_c < 1.0:              # one transcendental per bin; e >= 0.37 here
                 r = -math.expm1(-x_c)
                 e = 1.0 - r
@@ -242,7 +263,8 @@ def evaluate(mu, counts, centres, times, kind, out):
                 e = math.exp(-x_c)
                 r = 1.0 - e
             total += _bin_sum(kind, x_c, e, r, scale, mu[b], order, truncate)
-        out[k] = total
+            i += 1
+        out[k] = total + limit * tail[i]
 
 
 @njit(cache=True, parallel=True)

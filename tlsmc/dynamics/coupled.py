@@ -51,8 +51,8 @@ import numba
 import numpy as np
 
 from .._kernels.dynamics import BLOCK
-from .._kernels.self_consistent import (N_MOMENTS, N_UPDATE, X_CLIP, step_moments_em,
-                                        step_update_em)
+from .._kernels.self_consistent import (N_MOMENTS, N_UPDATE, step_moments, step_update,
+                                        step_update_moments)
 from .protocols import Profile
 from .occupations import n_eq
 from .sample_thermal import LumpedThermal
@@ -106,7 +106,8 @@ class CoupledTrajectory:
     E_link : energy to the bath ∫_0^t G(T)(T − T_b) dt, J m^-3
     Qdot : TLS heat release −dU_tls/dt, W m^-3
     T_initial_K, U_tls0, U_ph0 : values at t = 0⁻
-    stats : n_steps, n_rejected, n_passes (passes over the TLSs), max_mismatch_K
+    stats : n_steps, n_rejected, n_passes (passes over the TLSs; n_fused_passes of them
+        advanced the TLSs and computed the next step's first moments together), max_mismatch_K
         (|T_{k+1} − T'|, the third-order model's error), energy_residual
         (max |∫P − ΔU_ph − ΔU_TLS − ∫L| / max(∫P, ∫|L|, |ΔU_ph|, |ΔU_TLS|))
     """
@@ -227,13 +228,12 @@ class _Integrator:
         self.slope = (float(heater.at(0.0)) - thermal.link(self.T)) / self.C_eff
         self.Q = 0.0
         self.K, self.T_K = None, math.nan
-        self._em = np.empty(self.E.shape[0])       # e^{−K h} of the last (K, h)
-        self._em_key = None
-        self._en = np.empty(self.E.shape[0])       # e^{−E/T} of T = self._en_T
-        self._en_T = math.nan
+        self.spec = np.zeros((self.n_blocks, N_MOMENTS))   # fused first pass of next step
+        self._spec_key = None
         self.rate_rtol = 0.1 * options.rtol if options.rate_rtol is None else options.rate_rtol
         self.stats = {"n_steps": 0, "n_rejected": 0, "n_passes": 0, "max_mismatch_K": 0.0,
-                      "energy_residual": 0.0, "n_tls": int(self.E.shape[0]), "n_rate_calls": 0}
+                      "energy_residual": 0.0, "n_tls": int(self.E.shape[0]), "n_rate_calls": 0,
+                      "n_fused_passes": 0}
 
     # -- one step ---------------------------------------------------------------------
     def _rates_at(self, T_mid: float) -> np.ndarray:
@@ -243,36 +243,12 @@ class _Integrator:
             self.stats["n_rate_calls"] += 1
         return self.K
 
-    def _exp_neg(self, K: np.ndarray, h: float) -> np.ndarray:
-        """e^{−min(K h, X_CLIP)} per TLS (one vectorised np.exp), kept for the (K, h) of the
-        last call: the accepted step's update pass reuses its last moment pass's."""
-        calls = self.stats["n_rate_calls"]     # (a rate function may refill one array)
-        if self._em_key is None or self._em_key[0] is not K or self._em_key[1:] != (h, calls):
-            em = self._em
-            np.multiply(K, -h, out=em)
-            np.maximum(em, -X_CLIP, out=em)
-            np.exp(em, out=em)
-            self._em_key = (K, h, calls)
-        return self._em
-
-    def _exp_E(self, T: float) -> np.ndarray:
-        """e^{−min(E/T, X_CLIP)} per TLS (one vectorised np.exp), kept for the last T: the
-        update pass's e^{−E/T'} serves the next step's first moment pass (T_eq0 = T')."""
-        en = self._en
-        if self._en_T != T:
-            np.multiply(self.E, -(1.0 / T), out=en)
-            np.maximum(en, -X_CLIP, out=en)
-            np.exp(en, out=en)
-            self._en_T = T
-        return en
-
     def _moments(self, K, h, Tc, stored) -> np.ndarray:
         if not self.n_blocks:
             return np.zeros(N_MOMENTS)
-        # n_eq from e^{−E/Tc} even when neq0 holds it (``stored``): that kernel path is the
-        # faster one (it vectorises better), and e^{−E/T_eq0} is usually still in the scratch
-        step_moments_em(self.E, self.a, K, self.n, self.neq0, self._exp_neg(K, h), self._exp_E(Tc),
-                        h, Tc, False, self.mom)
+        if stored and self._spec_key == (id(K), self.stats["n_rate_calls"], h, Tc):
+            return _block_sum(self.spec)    # computed by the last update pass (fused)
+        step_moments(self.E, self.a, K, self.n, self.neq0, h, Tc, stored, self.mom)
         self.stats["n_passes"] += 1
         return _block_sum(self.mom)
 
@@ -311,12 +287,22 @@ class _Integrator:
                (e_pred * (ratio + 1.0 / (1.0 + z)) + ratio * (T_new - T) ** 2 / T) / tol)
         return _Trial(h, h * P, theta, T_new, K, err)
 
-    def _accept(self, trial: _Trial) -> tuple[float, float]:
-        """Advance the TLSs to T', re-solve T_{k+1} with the exact ΔU_TLS; returns (U, Q)."""
+    def _accept(self, trial: _Trial, h_next: float | None) -> tuple[float, float]:
+        """Advance the TLSs to T', re-solve T_{k+1} with the exact ΔU_TLS; returns (U, Q).
+
+        With ``h_next`` (the next step's length, None after the last step) the same pass
+        also computes the next step's first moment pass, as :meth:`_try` would with the
+        same rates: :meth:`_moments` takes it when the rates are indeed kept."""
         th, T, h, theta = self.th, self.T, trial.h, trial.theta
+        self._spec_key = None
         if self.n_blocks:
-            step_update_em(self.E, self.a, trial.K, self.n, self.neq0, self._exp_neg(trial.K, h),
-                           self._exp_E(trial.T_new), h, trial.T_new, self.upd)
+            if h_next is None:
+                step_update(self.E, self.a, trial.K, self.n, self.neq0, h, trial.T_new, self.upd)
+            else:
+                step_update_moments(self.E, self.a, trial.K, self.n, self.neq0, h, trial.T_new,
+                                    h_next, self.upd, self.spec)
+                self._spec_key = (id(trial.K), self.stats["n_rate_calls"], h_next, trial.T_new)
+                self.stats["n_fused_passes"] += 1
             self.stats["n_passes"] += 1
             dU, U_now, Q = _block_sum(self.upd)
         else:
@@ -378,13 +364,18 @@ class _Integrator:
                 continue
             if trial.T_new is None:
                 raise RuntimeError(f"no positive temperature balances the energy at t = {t:g} s")
-            U_now, Q = self._accept(trial)
             fac = 2.0 if trial.err == 0.0 else min(2.0, max(0.2, 0.9 / math.sqrt(trial.err)))
             h = max(hs * fac, h) if hit else hs * fac
+            t_next, j_next = (float(stops[j]), j + 1) if hit else (t + hs, j)
+            h_next = None
+            if j_next < stops.size:             # the next step's length, as the loop sets it
+                rem = stops[j_next] - t_next
+                h_next = rem if h >= rem * (1.0 - 1e-12) else h
+            U_now, Q = self._accept(trial, h_next)
             if not hit:
-                t += hs
+                t = t_next
                 continue
-            t = float(stops[j])
+            t = t_next
             if is_out[j]:
                 self._record(rec, out_index[j], U_now, Q)
             P_next = float(self.heater.at(t))

@@ -33,6 +33,7 @@ class RelaxationSums:
         self.n_series = n_series
         self._centres = _k.bin_centres()
         self._log2 = _k.log2_table()
+        self._inv_centres = _k.inv_centres()
         self._mu = np.zeros((n_series, _k.N_BINS + 2, _k.ORDER + 1))
         self._counts = np.zeros(_k.N_BINS + 2, dtype=np.int64)
 
@@ -47,7 +48,7 @@ class RelaxationSums:
         n_blk = _k.n_blocks(K.shape[0])
         part = np.empty((n_blk, self._mu.shape[1], self.n_series, _k.PAD))
         part_counts = np.empty((n_blk, self._counts.shape[0]), dtype=np.int64)
-        _k.accumulate(K, K.view(np.int64), G, self._centres, self._log2, part, part_counts,
+        _k.accumulate(K, K.view(np.int64), G, self._inv_centres, self._log2, part, part_counts,
                       self._mu, self._counts)
 
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
