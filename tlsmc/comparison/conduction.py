@@ -3,7 +3,8 @@ quadrature (:mod:`tlsmc.analytic.quadrature.conduction`, with ñ and the relaxat
 :class:`~tlsmc.analytic.quadrature.acoustics.AcousticQuad`) and the closed forms
 (:mod:`tlsmc.analytic.closed_forms.conduction`): the T² law (resonant scattering only, no
 boundary/Rayleigh, thermal phonons inside the cut-offs), the boundary-only law, the
-Rayleigh + boundary law (ħω_c/kT < 0.01).  One row per (T, polarization l / t / all).
+Rayleigh + boundary law (ħω_c/kT < 0.01); with a Debye cut-off only the boundary law with
+the cut-off (Debye function D₄).  One row per (T, polarization l / t / all).
 The relaxation part needs the one_phonon channel alone (else: no counterpart).
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ import math
 
 from ..analytic.closed_forms import conduction as cf
 from ..analytic.quadrature.conduction import kappa_quadrature
-from ..measurements.conduction import branch_constants
+from ..measurements.conduction import branch_constants, debye_cutoffs
 from .acoustics import acoustic_quadrature
 from .common import points
 
@@ -39,12 +40,17 @@ def conduction_rows(measurement, context, scenario) -> list[dict]:
     parts = tuple(p for p in cfg.tls_parts if p != "none")
     quad = acoustic_quadrature(scenario) if parts else None
     br = branch_constants(m)
+    cut = debye_cutoffs(m, br, cfg.debye_cutoff)
     l_b, A = cfg.boundary_length_m, cfg.rayleigh_A_s4_per_m
     rows: list[dict] = []
     for T in cfg.temperatures_K:
-        ex = kappa_quadrature(T, br, parts=parts, quad=quad, l_b=l_b, A=A)
+        ex = kappa_quadrature(T, br, parts=parts, quad=quad, l_b=l_b, A=A, omega_cut=cut or None)
         closed = {}
-        if parts == ("resonant",) and not l_b and not A and _t2_regime(quad, T):
+        if cut:
+            if not parts and l_b and not A:
+                for pol, mult, g, rho, v in br:
+                    closed[pol] = cf.kappa_boundary_debye(T, l_b, [(mult, v, cut[pol])])
+        elif parts == ("resonant",) and not l_b and not A and _t2_regime(quad, T):
             for pol, mult, g, rho, v in br:
                 closed[pol] = cf.kappa_T2(T, rho, m.P_bar_per_J_m3, [(mult, g, v)])
         elif not parts and l_b and not A:

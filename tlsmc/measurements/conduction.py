@@ -6,7 +6,12 @@ Kinetic formula over Debye phonons, branches α = l, t, t (the transverse one co
           l_\\alpha(\\omega),\\qquad C_\\alpha(\\omega) = k_B\\frac{x^2e^x}{(e^x-1)^2}
           \\frac{\\omega^2}{2\\pi^2v_\\alpha^3},\\quad x = \\frac{\\hbar\\omega}{k_BT},
 
-in W m⁻¹ K⁻¹ (no Debye cut-off: valid for T ≪ Θ_D).  The inverse **energy** mean free path
+in W m⁻¹ K⁻¹.  **Debye cut-off** (``debye_cutoff``, Θ_D = ``material.theta_D_K``): ``"none"``
+(the integral runs to ∞ in x: valid for T ≪ Θ_D), ``"common_k"`` (every branch ends at the same
+wavenumber k_D = k_BΘ_D/(ħ v_D), 3/v_D³ = Σ_α m_α/v_α³, so ω_D,α = v_α k_D and every branch holds
+n = k_D³/(6π²) modes per m³: the heat capacity tends to 3 n k_B for T ≫ Θ_D) or
+``"common_omega"`` (ω_D,α = k_BΘ_D/ħ for every branch, TF's single ω_D; the transverse branches
+then hold (v_l/v_t)³ times more modes than the longitudinal one).  The inverse **energy** mean free path
 (m⁻¹, as ``attenuation`` of the acoustic measurement) is a sum of parts
 
 * resonant: l⁻¹ = (πωγ_α²/(ρv_α³)) ñ(ħω) tanh(x/2), ñ from the δ-shell estimator of
@@ -49,7 +54,8 @@ from ..units import HBAR, K_B, PI
 from .acoustic import polarization_constants, shell_model, shell_variates
 from .common import FieldSums, check_temperatures, make_rows
 
-__all__ = ["ThermalConductivity", "frequency_nodes", "kappa_from_sums", "branch_constants"]
+__all__ = ["ThermalConductivity", "frequency_nodes", "kappa_from_sums", "branch_constants",
+           "debye_cutoffs"]
 
 _BY = "the thermal_conductivity measurement"
 BRANCHES = (("l", 1.0), ("t", 2.0))
@@ -60,7 +66,7 @@ def frequency_nodes(x_min: float, x_max: float, per_panel: int, kinks=()):
     docstring); ``kinks`` (values of x where ñ has a kink: the cut-offs) become extra edges."""
     n_geo = max(1, int(math.ceil(math.log(x_max / x_min) / math.log(4.0))))
     edges = np.concatenate(([0.0], np.geomspace(x_min, x_max, n_geo + 1)))
-    extra = [k for k in kinks if x_min < k < x_max and np.min(np.abs(edges / k - 1)) > 1e-3]
+    extra = [k for k in kinks if 0.0 < k < x_max and np.min(np.abs(edges / k - 1)) > 1e-3]
     edges = np.unique(np.concatenate((edges, extra)))
     g, w = np.polynomial.legendre.leggauss(per_panel)
     a, b = edges[:-1, None], edges[1:, None]
@@ -70,6 +76,19 @@ def frequency_nodes(x_min: float, x_max: float, per_panel: int, kinks=()):
 def branch_constants(material, who: str = _BY):
     """[(polarization, multiplicity, γ in J, ρ, v)] of the Debye branches."""
     return [(p, m, *polarization_constants(material, p, who)) for p, m in BRANCHES]
+
+
+def debye_cutoffs(material, branches, mode: str, who: str = _BY) -> dict:
+    """{polarization: ω_D,α in rad s⁻¹} of the Debye cut-off ``mode`` (module docstring);
+    {} for ``"none"``.  ``branches`` as :func:`branch_constants`."""
+    if mode == "none":
+        return {}
+    omega_d = material.need("theta_D_K", who) * K_B / HBAR
+    if mode == "common_omega":
+        return {p: omega_d for p, *_ in branches}
+    modes = sum(m for _, m, _, _, _ in branches)
+    v_debye = (modes / sum(m / v**3 for _, m, _, _, v in branches)) ** (1.0 / 3.0)
+    return {p: omega_d * v / v_debye for p, _, _, _, v in branches}
 
 
 def _heat_capacity_weight(x):
@@ -97,6 +116,8 @@ class ThermalConductivity:
     nodes_per_panel: int = param(8, ge=2, le=64, doc="Gauss–Legendre nodes per panel")
     batches: int = param(32, ge=2, le=4096, doc="jackknife batches (sample i of each seed block -> batch i mod batches)")
     mfp_rows: bool = param(False, doc="also write inverse_mfp rows at every node")
+    debye_cutoff: str = param("none", choices=("none", "common_k", "common_omega"),
+                              doc="Debye cut-off of the branches (module docstring)")
 
     def validate(self, prefix: str) -> None:
         check_temperatures(self.temperatures_K, f"{prefix}.temperatures_K")
@@ -115,7 +136,7 @@ class ThermalConductivity:
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time unless the material has every branch's constants and, for
         the resonant part, the population has a shell estimator (tunneling, uniform J0)."""
-        branch_constants(scenario.material)
+        debye_cutoffs(scenario.material, branch_constants(scenario.material), self.debye_cutoff)
         if "resonant" in self.tls_parts:
             shell_model(scenario, _BY)
         if "relaxation" in self.tls_parts and not hasattr(scenario.population, "J0"):
@@ -126,8 +147,11 @@ class ThermalConductivity:
         return _ConductionAcc(self, n_total, scenario)
 
 
-def kappa_from_sums(T, x_nodes, x_weights, nt, R, branches, l_b=None, A=None, parts=()):
-    """κ (W m⁻¹ K⁻¹) per branch from the node sums ñ̂ (J⁻¹ m⁻³) and R̂ (K⁻¹ m⁻³).
+def kappa_from_sums(T, x_nodes, x_weights, nt, R, branches, l_b=None, A=None, parts=(),
+                    omega_cut=None):
+    """κ (W m⁻¹ K⁻¹) per branch from the node sums ñ̂ (J⁻¹ m⁻³) and R̂ (K⁻¹ m⁻³);
+    ``omega_cut`` {polarization: ω_D,α} drops the nodes above a branch's cut-off (they must be
+    panel edges of the rule: :func:`frequency_nodes` with the cut-offs as kinks).
 
     Returns (dict polarization -> κ, dict polarization -> l⁻¹ arrays {part: (nk,)}).
     """
@@ -141,8 +165,9 @@ def kappa_from_sums(T, x_nodes, x_weights, nt, R, branches, l_b=None, A=None, pa
         rel = omega * g * g / (K_B * rho * v**3) * R if "relaxation" in parts \
             else np.zeros_like(omega)
         tot = res + rel + (1.0 / l_b if l_b else 0.0) + (A * omega**4 if A else 0.0)
+        keep = omega <= omega_cut[pol] if omega_cut else True
         with np.errstate(divide="ignore"):
-            kap[pol] = mult / 3.0 * float(np.sum(w_omega * cw / v**2 / tot))
+            kap[pol] = mult / 3.0 * float(np.sum(np.where(keep, w_omega * cw / v**2 / tot, 0.0)))
         inv[pol] = {"resonant": res, "relaxation": rel, "total": tot}
     return kap, inv
 
@@ -157,8 +182,10 @@ class _ConductionAcc(FieldSums):
         self.do_rel = "relaxation" in cfg.tls_parts
         self.shell = shell_model(scenario, _BY) if self.do_res else None
         sh = self.shell
+        self.cut = debye_cutoffs(scenario.material, self.branches, cfg.debye_cutoff)
         kinks = () if sh is None else (sh.delta0_max_K, sh.delta_max_K,
                                        math.hypot(sh.delta_max_K, sh.delta0_max_K))
+        kinks += tuple(w * HBAR / K_B for w in self.cut.values())
         self.nodes = [frequency_nodes(cfg.x_min, cfg.x_max, cfg.nodes_per_panel,
                                       [k / T for k in kinks]) for T in cfg.temperatures_K]
         self.B = min(cfg.batches, n_total)
@@ -195,7 +222,8 @@ class _ConductionAcc(FieldSums):
             j = list(self.cfg.temperatures_K).index(T)
         x, wx = self.nodes[j]
         kap, inv = kappa_from_sums(T, x, wx, sums[:, 0], sums[:, 1], self.branches,
-                                   c.boundary_length_m, c.rayleigh_A_s4_per_m, c.tls_parts)
+                                   c.boundary_length_m, c.rayleigh_A_s4_per_m, c.tls_parts,
+                                   self.cut)
         return kap, inv
 
     def rows(self) -> list[dict]:
@@ -245,8 +273,9 @@ class _ConductionAcc(FieldSums):
             a = PI * omega * g * g / (rho * v**3) * np.tanh(0.5 * x) if self.do_res else 0.0
             b = omega * g * g / (K_B * rho * v**3) if self.do_rel else 0.0
             var = a * a * vx + b * b * vr + 2.0 * a * b * cxr
+            keep = omega <= self.cut[pol] if self.cut else True
             with np.errstate(divide="ignore", invalid="ignore"):
-                term = np.where(var > 0, w_omega * cw / v**2 * var / inv[pol]["total"] ** 3, 0.0)
+                term = np.where((var > 0) & keep, w_omega * cw / v**2 * var / inv[pol]["total"] ** 3, 0.0)
             bias += mult / 3.0 * float(np.sum(term))
         return bias
 
