@@ -290,11 +290,12 @@ class _ConductionAcc(FieldSums):
                 loo.append(self._kappa(T, (tot - self.S[j][b]) * scale, j, co)[0])
             nb = len(loo)
             err = {}
-            for pol in ("l", "t", "all"):
-                vals = np.array([sum(d.values()) if pol == "all" else d[pol] for d in loo])
-                err[pol] = math.sqrt((nb - 1) / nb * np.sum((vals - vals.mean()) ** 2)) \
-                    if nb > 1 and np.all(np.isfinite(vals)) else math.nan
             kap["all"] = sum(kap.values())
+            for pol in ("l", "t", "all"):
+                ref = kap[pol] if kap[pol] > 0 else 1.0      # relative: no underflow of the
+                vals = np.array([sum(d.values()) if pol == "all" else d[pol] for d in loo]) / ref
+                err[pol] = ref * math.sqrt((nb - 1) / nb * np.sum((vals - vals.mean()) ** 2)) \
+                    if nb > 1 and np.all(np.isfinite(vals)) else math.nan   # squares (κ ~ 1e-200)
             for pol in ("l", "t", "all"):
                 out += make_rows("kappa", T, [math.inf], [kap[pol]], [err[pol]], polarization=pol)
             out += make_rows("kappa_bias", T, [math.inf], [self._bias(j, T, tot, inv, co)], [0.0],
