@@ -221,6 +221,8 @@ class _ConductionAcc(FieldSums):
         self.S = [np.zeros((self.B, x.size, 2)) for x, _ in self.nodes]
         self.Q = [np.zeros((x.size, 3)) for x, _ in self.nodes]
         self.counts = np.zeros(self.B)
+        # Q holds the second moments of (q x_i, q r_i), q = qscale[j] (1 for the STM parts)
+        self.qscale = [self.tf.moment_scale(T) if self.tf else 1.0 for T in cfg.temperatures_K]
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         n = spectrum.E_K.shape[0]
@@ -257,6 +259,7 @@ class _ConductionAcc(FieldSums):
             for c, v in ((0, z), (1, b)):
                 vv = np.concatenate((v, np.zeros((pad, v.shape[1])))) if pad else v
                 out["S"][j][:, :, c] += vv.reshape(-1, self.B, v.shape[1]).sum(0)
+            z, b = z * self.qscale[j], b * self.qscale[j]     # squares of e^{J2} overflow
             out["Q"][j] += np.stack(((z * z).sum(0), (b * b).sum(0), (z * b).sum(0)), axis=1)
 
     def _coeffs(self, j, T) -> dict:
@@ -305,12 +308,14 @@ class _ConductionAcc(FieldSums):
         return out
 
     def _var_parts(self, j, tot):
-        """Per-node variances of Σx, Σr and their covariance (per-sample second moments)."""
-        n, Q = self.n, self.Q[j]
+        """Per-node variances of q Σx, q Σr and their covariance (per-sample second moments;
+        q = qscale[j], so that nothing overflows: divide standard errors by q)."""
+        n, Q, q = self.n, self.Q[j], self.qscale[j]
         f = n / (n - 1.0)
-        vx = np.maximum(Q[:, 0] - tot[:, 0] ** 2 / n, 0.0) * f
-        vr = np.maximum(Q[:, 1] - tot[:, 1] ** 2 / n, 0.0) * f
-        cxr = (Q[:, 2] - tot[:, 0] * tot[:, 1] / n) * f
+        t0, t1 = tot[:, 0] * q, tot[:, 1] * q
+        vx = np.maximum(Q[:, 0] - t0**2 / n, 0.0) * f
+        vr = np.maximum(Q[:, 1] - t1**2 / n, 0.0) * f
+        cxr = (Q[:, 2] - t0 * t1 / n) * f
         return vx, vr, cxr
 
     def _bias(self, j, T, tot, inv, co) -> float:
@@ -323,11 +328,13 @@ class _ConductionAcc(FieldSums):
         bias = 0.0
         for pol, mult, g, rho, v in self.branches:
             a, b = co[pol]
-            var = a * a * vx + b * b * vr + 2.0 * a * b * cxr
+            var = np.maximum(a * a * vx + b * b * vr + 2.0 * a * b * cxr, 0.0)
             keep = omega <= self.cut[pol] if self.cut else True
-            with np.errstate(divide="ignore", invalid="ignore"):
-                term = np.where((var > 0) & keep,
-                                w_omega * cw / v**2 * var / inv[pol]["total"] ** 3, 0.0)
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                tq = inv[pol]["total"] * self.qscale[j]
+                rel2 = (np.sqrt(var) / tq) ** 2            # Var(l⁻¹)/(l⁻¹)²
+                term = np.where((var > 0) & keep, w_omega * cw / v**2 / inv[pol]["total"] * rel2,
+                                0.0)
             bias += mult / 3.0 * float(np.sum(term))
         return bias
 
@@ -338,8 +345,9 @@ class _ConductionAcc(FieldSums):
         out: list[dict] = []
         for pol, mult, g, rho, v in self.branches:
             a, b = co[pol]
-            errs = {p0: a * np.sqrt(vx), p1: b * np.sqrt(vr),
-                    "total": np.sqrt(np.maximum(a * a * vx + b * b * vr + 2 * a * b * cxr, 0))}
+            q = self.qscale[j]
+            errs = {p0: a * np.sqrt(vx) / q, p1: b * np.sqrt(vr) / q,
+                    "total": np.sqrt(np.maximum(a * a * vx + b * b * vr + 2 * a * b * cxr, 0)) / q}
             for part in (p0, p1, "total"):
                 for k, w in enumerate(omega):
                     out += make_rows("inverse_mfp", T, [math.inf], [inv[pol][part][k]],

@@ -22,11 +22,14 @@ scenario's TF rate channel; the sound velocities are ``material.v_l_m_s`` / ``v_
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..config import ConfigError
 from ..rates.multiphonon import multiphonon_table
 from ..rates.tf import tf_parameters
+from ..rates.vibrations import J1_debye, J2_debye, log_enhancement
 from ..units import HBAR, K_B
 from .tf_sound import (debye_velocity, shell_zero_phonon, sideband_net, sound_coupling,
                        zero_phonon_weight)
@@ -64,6 +67,15 @@ class TFScattering:
     def table(self):
         """The multiphonon table of ``tf_multiphonon`` (built on first use, cached), else None."""
         return multiphonon_table(self.params) if self.channel == "tf_multiphonon" else None
+
+    def moment_scale(self, T: float) -> float:
+        """e^{−L_max(T)}, L_max = max(J1, J2) (``tf_multiphonon``) or the channel's J_eff: the
+        sideband grows as e^{L_max}, and its per-sample squares must stay finite."""
+        if self.channel == "tf_multiphonon":
+            L = max(float(J1_debye(T, self.params)), float(J2_debye(T, self.params)))
+        else:
+            L = float(log_enhancement(T, self.params, self.vibration))
+        return math.exp(-L)
 
     def kinks_K(self) -> tuple[float, ...]:
         """Phonon energies (K) where the node sums have kinks: Δ_max (end of the shell)."""
