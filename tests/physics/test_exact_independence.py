@@ -39,7 +39,8 @@ QUAD = Path(__file__).resolve().parents[2] / "tlsmc" / "analytic" / "quadrature"
 FORBIDDEN = ("spectrum", "rates", "dynamics", "_kernels", "population")
 
 
-@pytest.mark.parametrize("name", ["soft_spectrum", "soft", "rates", "propagation", "multiphonon"])
+@pytest.mark.parametrize("name", ["soft_spectrum", "soft", "rates", "propagation", "multiphonon",
+                                  "conduction", "tf_conduction"])
 def test_exact_modules_import_no_monte_carlo_physics(name):
     """Only tlsmc.units (and, in rates.py, the TF parameter container of tlsmc.rates.tf for
     the tf_* channels) may be imported from outside tlsmc.analytic."""

@@ -22,7 +22,7 @@ from .acoustics import acoustic_quadrature
 from ..units import HBAR, K_B
 from .common import points
 
-__all__ = ["conduction_rows", "NOTE", "NUMERICAL_RTOL", "TF_RTOL"]
+__all__ = ["conduction_rows", "ConductionContext", "NOTE", "NUMERICAL_RTOL", "TF_RTOL"]
 
 EQ37_TOLERANCE = 0.1
 """Largest estimated error of TF eq. 37's flat-G steepest descent where it is shown: the flat-G
@@ -91,19 +91,36 @@ def _tf_rows(cfg, scenario) -> list[dict]:
     return rows
 
 
+class ConductionContext:
+    """What the ``thermal_conductivity`` measurements of one scenario share: the acoustic
+    quadrature model (built on first use) and the cache of its relaxation sums per (T, x)."""
+
+    def __init__(self, scenario):
+        self.scenario, self._quad, self.relax = scenario, None, {}
+
+    @property
+    def quad(self):
+        if self._quad is None:
+            self._quad = acoustic_quadrature(self.scenario)
+        return self._quad
+
+
 def conduction_rows(measurement, context, scenario) -> list[dict]:
-    """Analytic rows of one ``thermal_conductivity`` measurement."""
+    """Analytic rows of one ``thermal_conductivity`` measurement (``context``: a
+    :class:`ConductionContext` of the scenario, or None)."""
     if measurement.tls_parts == ("tf",):
         return _tf_rows(measurement, scenario)
+    context = context if context is not None else ConductionContext(scenario)
     cfg, m = measurement, scenario.material
     parts = tuple(p for p in cfg.tls_parts if p != "none")
-    quad = acoustic_quadrature(scenario) if parts else None
+    quad = context.quad if parts else None
     br = branch_constants(m)
     cut = debye_cutoffs(m, br, cfg.debye_cutoff)
     l_b, A = cfg.boundary_length_m, cfg.rayleigh_A_s4_per_m
     rows: list[dict] = []
     for T in cfg.temperatures_K:
-        ex = kappa_quadrature(T, br, parts=parts, quad=quad, l_b=l_b, A=A, omega_cut=cut or None)
+        ex = kappa_quadrature(T, br, parts=parts, quad=quad, l_b=l_b, A=A, omega_cut=cut or None,
+                              relax_cache=context.relax)
         closed = {}
         if cut:
             if not parts and l_b and not A:

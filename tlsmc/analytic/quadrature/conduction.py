@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import lru_cache
 
 import numpy as np
 from scipy import integrate
@@ -38,7 +37,7 @@ def _fixed_rule(lo, kinks=(), hi=math.log(60.0)):
 
 
 def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=None, l_b=None,
-                     A=None, u_lo=None, epsrel=1e-10, omega_cut=None) -> dict:
+                     A=None, u_lo=None, epsrel=1e-10, omega_cut=None, relax_cache=None) -> dict:
     """{polarization: κ_α, 'all': Σ} in W m⁻¹ K⁻¹ at T_K.
 
     Parameters
@@ -49,13 +48,18 @@ def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=Non
     quad : an AcousticQuad (cut-off STM with one-phonon rates) for ñ(E) and the relaxation sum
     l_b, A : boundary length (m) and Rayleigh coefficient (m⁻¹ s⁴), or None
     omega_cut : {polarization: Debye cut-off ω_D,α (rad s⁻¹)} (the integral ends there), or None
+    relax_cache : dict shared between calls with the same ``quad`` (keys (T, x)): the nested
+        relaxation quadratures are computed once per node (measurements of one scenario that
+        differ only in l_b, A share their nodes), or None (a cache for this call only)
     """
     T = float(T_K)
+    cache = {} if relax_cache is None else relax_cache
 
-    @lru_cache(maxsize=None)
     def relax(x):
-        omega = x * _KB * T / _HBAR
-        return quad.relaxation(omega, T, "abs")
+        key = (T, x)
+        if key not in cache:
+            cache[key] = quad.relaxation(x * _KB * T / _HBAR, T, "abs")
+        return cache[key]
 
     def ntilde(x):
         return quad.ntilde(x * T) if quad is not None else P_bar
