@@ -125,7 +125,6 @@ def main(run_dir: str) -> None:
     T3_400, T3_1200 = T3_eq34(p, 4e22), T3_eq34(p, 1.2e23)
     inb = Kb / np.array([cf.kappa_boundary_debye(t, 1e-3, [(mm, vv, p.theta_D_K * K_B / HBAR)
                                                            for _, mm, vv in br]) for t in Tb])
-    T_tls = Tb[np.argmax(inb < 0.9)] if np.any(inb < 0.9) else math.nan
     Tmb, kmb = peak(Tb, Kb)
     # TF's printed eq. 36 prefactor, n(0) = P̄/2 per J (TF's γ = (π²/20)ω/ω_D), against ours
     n0 = pop.density_scale(m) / K_B
@@ -191,8 +190,8 @@ boundary); measurement 1: plus a 1 mm boundary.
 | minimum near T3, then a rise (eq. 34) | no minimum up to 300 K{'' if not local_min else ' (minima at ' + str(local_min) + ')'}: the Debye multiphonon model has J'' = 0 (no T3); TF's own eq. 34 gives T3 = {T3_400:.0f} K for J'' = 400 Å⁻² and {T3_1200:.0f} K for 1200 Å⁻² | not testable here (no J''); T3 outside 300 K for TF's J'' |
 
 Where the features land in a sample: with a 1 mm boundary κ follows the boundary law
-(κ ∝ T³) until TLS scattering takes over at T ≈ {T_tls:g} K (κ < 0.9 of the boundary law); the
-maximum is at {Tmb:.1f} K ({kmb:.3g} W m⁻¹ K⁻¹) and the fall above it is the same as without a
+(κ ∝ T³; κ/κ_boundary = {', '.join(f'{r:.3g} at {t:g} K' for t, r in zip(Tb, inb) if 5 <= t <= 40)});
+the maximum is at {Tmb:.1f} K ({kmb:.3g} W m⁻¹ K⁻¹) and the fall above it is the same as without a
 boundary.  The TLS-limited κ is ∝ 1/N_V ∝ e^{{J_str}} at every T (V ≪ Δ): with TF's J_str = 50
 instead of {pop.J0.support[0]:g} every TLS-limited value is {scale50:.3g}× smaller (κ(1 K) =
 {K[T == 1.0][0] / scale50 if np.any(T == 1.0) else math.nan:.3g} W m⁻¹ K⁻¹), the feature
