@@ -36,10 +36,11 @@ def test_bad_input_rejected_by_name(base_table, changes, message):
     assert message in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_structural_j0_refused(base_table):
+def test_peaked_j0_refused(base_table):
     t = _table(base_table)
-    t["population"]["J0"] = {"distribution": "structural", "J_str": 2.0, "J_max": 60.0}
-    with pytest.raises(ConfigError, match="population.J0.distribution must be 'uniform'"):
+    t["population"]["J0"] = {"distribution": "structural", "J_str": 2.0, "J_max": 60.0,
+                             "shape": "peaked", "peak_amplitude": 3.0}
+    with pytest.raises(ConfigError, match="population.J0.shape must be 'sharp'"):
         tlsmc.parse_scenario(t)          # at load time, before anything runs
 
 

@@ -45,6 +45,19 @@ def test_every_part_within_4_sigma(comparison):
     assert (vel.mc_stderr > 1e-6 * vel.exact.abs()).all()
 
 
+def test_structural_sharp_j0_within_4_sigma():
+    """A structural 'sharp' J0 (uniform on [J_str, J_max]): every row of MC vs quadrature."""
+    t = dict(TABLE, run=dict(TABLE["run"], n_tls=65536),
+             population=dict(TABLE["population"],
+                             J0={"distribution": "structural", "J_str": 3.0, "J_max": 40.0}),
+             measurement=[dict(TABLE["measurement"][0], temperatures_K=[0.3, 3.0])])
+    c = tlsmc.run(tlsmc.parse_scenario(t)).comparison
+    assert len(c) == 2 * 2 * 2 * 3 * 3 and c.exact.notna().all()
+    tiny = c.mc_stderr <= 1e-7 * c.exact.abs()       # zero-variance shell rows: numerics only
+    assert ((c.mc - c.exact)[tiny].abs() <= 3e-5 * c.exact[tiny].abs()).all()
+    assert (c.z[~tiny].abs() < 4).all(), c[~tiny][c.z[~tiny].abs() >= 4]
+
+
 @pytest.fixture(scope="module")
 def wide():
     t = dict(TABLE, population={"model": "tunneling", "delta_max_K": 1e4, "delta_knee_K": 1e-4,

@@ -12,7 +12,10 @@ import math
 from ..analytic.closed_forms import acoustics as cf
 from ..analytic.quadrature.acoustics import AcousticQuad, acoustic_exact
 from ..rates.one_phonon import OnePhonon
+from ..measurements.acoustic import flat_j0
+from ..measurements.acoustic_tf import tf_channel
 from .common import NoCounterpart, points
+from .tf_acoustics import tf_acoustic_rows
 
 __all__ = ["acoustic_quadrature", "acoustic_rows", "NOTE", "NUMERICAL_RTOL"]
 
@@ -27,12 +30,13 @@ from ..units import EV as _EV, HBAR as _HBAR, K_B as _KB
 
 
 def acoustic_quadrature(scenario) -> AcousticQuad:
-    """The quadrature model of a tunneling scenario (one_phonon only, uniform J0)."""
+    """The quadrature model of a tunneling scenario (one_phonon only, J0 pdf constant on its
+    support: uniform or structural 'sharp')."""
     if [type(r) for r in scenario.rates] != [OnePhonon]:
         raise NoCounterpart("acoustic quadrature: only the one_phonon channel alone")
     pop, m = scenario.population, scenario.material
-    if type(pop.J0).__name__ != "UniformJ0":
-        raise NoCounterpart("acoustic quadrature: uniform J0 only")
+    if not flat_j0(pop.J0):
+        raise NoCounterpart("acoustic quadrature: a J0 pdf constant on its support only")
     a = ((m.gamma_l_eV * _EV) ** 2 / m.v_l_m_s**5 + 2 * (m.gamma_t_eV * _EV) ** 2 / m.v_t_m_s**5) \
         * _KB**3 / (2 * math.pi * m.density_kg_m3 * _HBAR**4)
     lo, hi = pop.J0.support
@@ -41,7 +45,9 @@ def acoustic_quadrature(scenario) -> AcousticQuad:
 
 
 def acoustic_rows(measurement, context, scenario) -> list[dict]:
-    """Analytic rows of one ``acoustic`` measurement."""
+    """Analytic rows of one ``acoustic`` measurement (TF channels: :mod:`.tf_acoustics`)."""
+    if tf_channel(scenario) is not None:
+        return tf_acoustic_rows(measurement, context, scenario)
     q = acoustic_quadrature(scenario)
     m, cfg = scenario.material, measurement
     rows: list[dict] = []

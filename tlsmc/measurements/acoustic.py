@@ -41,7 +41,12 @@ subtracted analytically: G = ∫_0^E [H(E') − H(ħω)]/(E' − ħω) dE' + H(�
 H = (tanh diff) E/(E + ħω).  Unbiased for the PV integral, variance Var(y)/N.
 
 Standard errors of ``total`` include the covariance of the two parts (same samples).
-Population models: ``tunneling`` with a uniform J0 distribution (others are rejected).
+Population models: ``tunneling`` with a J0 pdf constant on its support — uniform, or
+structural 'sharp' (uniform on [J_str, J_max]); a 'peaked' structural pdf is rejected at load
+time: x_i stays unbiased for any pdf, but y_i = P̄[G(b_i) − G(a_i)] needs pdf = 1 on
+[a_i, b_i] (a peak would need one more principal-value table per peak width).
+With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
+instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
 """
 from __future__ import annotations
 
@@ -54,6 +59,7 @@ import numpy as np
 from .._kernels.acoustics import relaxation_sums
 from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, EV, PI
+from .acoustic_tf import TFAcousticAcc, check_tf_scenario, tf_channel
 from .common import FieldSums, check_temperatures, make_rows, standard_error
 
 __all__ = ["Acoustic", "ShellModel", "shell_model", "resonance_setup", "shell_densities",
@@ -82,16 +88,23 @@ class ShellModel:
     delta_cdf: object
 
 
+def flat_j0(J0) -> bool:
+    """True if the J0 pdf is constant on its support: uniform, or structural without a peak
+    (shape 'sharp'): the shell and principal-value estimators below are exact for these."""
+    return float(getattr(J0, "peak_amplitude", 0.0)) == 0.0
+
+
 def shell_model(scenario, who: str = _BY) -> ShellModel:
-    """ShellModel of a scenario; ConfigError unless it is a tunneling population with
-    uniform J0 (the resonant velocity needs a piecewise-constant pdf)."""
+    """ShellModel of a scenario; ConfigError unless it is a tunneling population with a J0
+    pdf constant on its support (:func:`flat_j0`: the resonant velocity's y_i needs it)."""
     pop = scenario.population
     if getattr(pop, "delta_sampling", None) is None or not hasattr(pop, "J0"):
         raise ConfigError(f"scenario.population.model must be 'tunneling' for {who} "
                           f"(the soft population has no shell estimator yet)")
-    if type(pop.J0).__name__ != "UniformJ0":
-        raise ConfigError(f"scenario.population.J0.distribution must be 'uniform' for {who} "
-                          f"(got {type(pop.J0).__name__})")
+    if not flat_j0(pop.J0):
+        raise ConfigError(f"scenario.population.J0.shape must be 'sharp' for {who} (the "
+                          f"principal-value velocity needs a J0 pdf constant on its support; "
+                          f"got 'peaked' with peak_amplitude = {pop.J0.peak_amplitude:g})")
     mat = scenario.material
     two_hbar_nu = 2.0 * HBAR * mat.need("nu_rad_s", who) / K_B
     lo, hi = pop.J0.support
@@ -197,12 +210,17 @@ class Acoustic:
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time unless the population has a shell estimator (tunneling,
-        uniform J0) and the material has what every polarization needs."""
+        uniform J0) and the material has what every polarization needs; with a TF rate
+        channel, what :mod:`.acoustic_tf` needs instead."""
+        if tf_channel(scenario) is not None:
+            return check_tf_scenario(self, scenario, prefix)
         shell_model(scenario)
         for pol in self.polarizations:
             polarization_constants(scenario.material, pol)
 
     def start(self, n_total: int, scenario) -> "_AcousticAcc":
+        if tf_channel(scenario) is not None:     # TF's barrier-modulation coupling (TF §4)
+            return TFAcousticAcc(self, n_total, scenario)
         return _AcousticAcc(self, n_total, scenario)
 
 

@@ -28,14 +28,18 @@ of a σ_x perturbation (as in the tf rate channels).  G has two parts:
   (TF's "nonresonant" absorption, eqs. 22–27).  Rows call it ``part = "sideband"``.
 
 Coupling of a sound wave of polarization α (TF eqs. 13–14, 21).  In TF's Debye model
-(q_D³ = 6π²N/Ω0, interatomic distance a = π/q_D along the TLS axis ĵ),
-|A_λ|² = J'²(ħ/MωN)(ê·ĵ)²|e^{ik·a2} − e^{ik·a1}|² ≈ J'²(ħ/MωN)(ê·ĵ)²(k·ĵ)²a², k = ω/v_α.
-Orientation average g_l = ⟨cos⁴θ⟩ = 1/5, g_t = ⟨sin²θ cos²θ cos²φ⟩ = 1/15 (one transverse
-polarization).  Per unit volume (Σ_TLS = Ω0 ∫ n):
+(q_D³ = 6π²N/Ω0, interatomic distance a = π/q_D along the TLS axis ĵ, atomic volume
+v_a = 6π²/q_D³), |A_λ|² = J'²(ħ/MωN)(ê·ĵ)²|e^{ik·a2} − e^{ik·a1}|², k = ω/v_α, averaged over
+random axes (μ = k̂·ĵ uniform on [0, 1], q = ka):
+I_l(q) = ⟨μ² 2(1 − cos qμ)⟩, I_t(q) = ⟨(1 − μ²)(1 − cos qμ)⟩ (one transverse polarization);
+I_l + 2 I_t = 2(1 − sin q/q) is TF eq. 14's bracket.  Per unit volume (Σ_TLS = Ω0 ∫ n):
 
-.. math:: c_\\alpha\\Omega_0 = \\frac{3\\pi^4}{4}\\, g_\\alpha\\,
-          \\frac{\\hbar J'^2\\omega}{M v_\\alpha^2 q_D^5}\\quad[\\mathrm{m^3}],
-          \\qquad q_D = \\omega_D / v_D,\\ 3/v_D^3 = 1/v_l^3 + 2/v_t^3.
+.. math:: c_\\alpha\\Omega_0 = \\frac{\\hbar J'^2}{8 M\\omega}\\, v_a\\, I_\\alpha(\\omega a/v_\\alpha)
+          \\;\\to\\; \\frac{3\\pi^4}{4}\\, g_\\alpha\\,
+          \\frac{\\hbar J'^2\\omega}{M v_\\alpha^2 q_D^5}\\quad[\\mathrm{m^3}]\\quad(ka \\ll 1),
+
+g_l = ⟨cos⁴θ⟩ = 1/5, g_t = ⟨sin²θ cos²θ cos²φ⟩ = 1/15; q_D = ω_D/v_D, 3/v_D³ = 1/v_l³ + 2/v_t³.
+Ultrasound has ka < 1e-3 (the two forms agree to 1e-7); thermal phonons need the full I_α.
 
 Per atom this is c_l = (π²/40) R (ω/ω_D)(v_D/v_l)²/N: TF's eq. 21, γ = (π²/20)(ω/ω_D), lacks
 the factor R/2 (γ has no J' at all) — we use the derived coupling everywhere.  Then the
@@ -192,9 +196,26 @@ def debye_velocity(v_l: float, v_t: float) -> float:
     return (3.0 / (v_l ** -3 + 2.0 * v_t ** -3)) ** (1.0 / 3.0)
 
 
+def _bracket(q, pol: str) -> np.ndarray:
+    """I_α(q)/q² (module docstring): series below q = 0.1 (no cancellation), closed form above."""
+    q = np.asarray(q, dtype=float)
+    q2 = q * q
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.sin(q) / q
+        m2 = s + 2 * np.cos(q) / q2 - 2 * np.sin(q) / (q2 * q)   # ∫_0^1 μ² cos(qμ) dμ
+        if pol == "l":
+            series = 2 * (1 / 10 - q2 / 168 + q2**2 / 6480 - q2**3 / 443520)
+            exact = 2 * (1 / 3 - m2) / q2
+        else:
+            series = 1 / 15 - q2 / 420 + q2**2 / 22680 - q2**3 / 1995840
+            exact = ((1 - s) - (1 / 3 - m2)) / q2
+    return np.where(q < 0.1, series, exact)
+
+
 def sound_coupling(omega_rad_s, pol: str, v_alpha: float, v_debye: float,
                    params: TFParameters) -> np.ndarray:
-    """c_α Ω0 = (3π⁴/4) g_α ħJ'²ω/(M v_α² q_D⁵), m³ (module docstring; TF eqs. 13–14, 21).
+    """c_α Ω0 = (ħJ'²/8Mω) v_a I_α(ωa/v_α), m³ (module docstring; TF eqs. 13–14, 21);
+    = (3π⁴/4) g_α ħJ'²ω/(M v_α² q_D⁵) for ωa/v_α ≪ 1 (ultrasound).
 
     Parameters
     ----------
@@ -203,6 +224,10 @@ def sound_coupling(omega_rad_s, pol: str, v_alpha: float, v_debye: float,
     v_alpha : sound velocity of that polarization, m s^-1
     v_debye : Debye mean velocity (q_D = ω_D/v_D), m s^-1
     """
+    if pol not in ORIENTATION:
+        raise ValueError(f"pol must be 'l' or 't' (got {pol!r})")
     q_D = params.omega_D_rad_s / v_debye
-    return (0.75 * PI**4 * ORIENTATION[pol] * HBAR * params.J1_per_m**2 * np.asarray(omega_rad_s)
-            / (params.mass_kg * v_alpha**2 * q_D**5))
+    a, v_atom = PI / q_D, 6 * PI**2 / q_D**3
+    omega = np.asarray(omega_rad_s, dtype=float)
+    return (HBAR * params.J1_per_m**2 * omega * v_atom * a * a
+            / (8 * params.mass_kg * v_alpha**2) * _bracket(omega * a / v_alpha, pol))
