@@ -144,6 +144,11 @@ def main(run_dir: str) -> None:
         dJ2 = (float(J2_debye(t * (1 + h), p)) - float(J2_debye(t * (1 - h), p))) / (2 * h)
         return 1 + 0.5 * dlnF - dJ2
     e37 = {t: eq37_exponent(t) for t in (5.0, 10.0, 20.0)}
+    lat36 = tc.kappa_eq36(3.0, br, v, p, N_V, lattice=False)["all"] \
+        / tc.kappa_eq36(3.0, br, v, p, N_V)["all"] - 1
+    lat37 = tc.kappa_eq37(60.0, br, v, p, N_V, pop.delta_max_K, p.theta_D_K / 60.0,
+                          lattice=False)["all"] \
+        / tc.kappa_eq37(60.0, br, v, p, N_V, pop.delta_max_K, p.theta_D_K / 60.0)["all"] - 1
 
     md = f"""# TF 1982 §5: thermal conductivity with TF-channel scattering
 
@@ -172,6 +177,9 @@ boundary); measurement 1: plus a 1 mm boundary.
   Einstein-model eq. 37): MC/eq. 37 − 1 = {', '.join(f'{x:+.1%}' for x in r37.dropna())} at
   T = {', '.join(f'{t:g}' for t in c0.T_K[c0.T_K >= 20][r37.notna()])} K — within its own
   error estimate (flat-G (2T + ħω)²/2F ≥ 5.9 % at every T for these parameters, plus Q/8F²).
+* Both closed forms carry the Debye-lattice factor r_α(ka) of the coupling inside their y
+  integrals (TF: r = 1, the ka ≪ 1 form); r = 1 would change κ by {lat36:+.2%} at 3 K (eq. 36)
+  and {lat37:+.1%} at 60 K (eq. 37).
 * TF's printed eq. 36 prefactor 5kω_D/(8π⁷sħRn(0)) does not have the dimensions of a
   conductivity with n(0) per energy per volume (it is short of m⁻³: TF do not state n(0)'s
   normalization); evaluated with n(0) = P̄/2 in SI it gives {tf_pref:.3g} "W m⁻¹ K⁻¹" at 1 K

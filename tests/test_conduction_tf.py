@@ -139,3 +139,18 @@ def test_scenario_loads_and_cutoff():
     m = sc.measurement[0]
     assert m.tls_parts == ("tf",) and m.debye_cutoff == "common_omega"
     assert sc.material.theta_D_K * K_B / HBAR > 0
+
+
+def test_lattice_factor_against_tf_sound():
+    """r_α(ka) of the closed forms (own μ-quadrature) = tf_sound's coupling over its ka ≪ 1
+    limit (MC side) to 1e-9; r → 1 at small ka, r_l(π) = 0.543."""
+    from tlsmc.measurements.tf_sound import sound_coupling
+    p = tf_parameters(_scenario().material, "test")
+    qD = p.theta_D_K * K_B / HBAR / S
+    for pol in ("l", "t"):
+        w = np.geomspace(1e8, p.theta_D_K * K_B / HBAR, 25)
+        ratio = sound_coupling(w, pol, S, S, p) / (tc.coupling_K(pol, S, S, p) * S * w)
+        np.testing.assert_allclose(tc.lattice_factor(math.pi * w / (qD * S), pol), ratio,
+                                   rtol=1e-9)
+    assert tc.lattice_factor(1e-3, "l")[0] == pytest.approx(1.0, abs=1e-6)
+    assert tc.lattice_factor(math.pi, "l")[0] == pytest.approx(0.543, abs=1e-3)

@@ -7,6 +7,11 @@ as derived in :mod:`tlsmc.measurements.tf_sound`, written again here)
 .. math:: K_\alpha = \frac{3\pi^4}{4}\,g_\alpha\,\frac{\hbar J'^2}{M v_\alpha^3 q_D^5}
           \ [\mathrm{m^2\,s}],\quad g_l = \tfrac15,\ g_t = \tfrac1{15},\quad q_D = \omega_D/v_D.
 
+for ka ≪ 1; thermal phonons need the Debye-lattice orientation average (``tf_sound``):
+c_αΩ0 = K_α ω r_α(ka), r_α(q) = I_α(q)/(g_α q²), I_l = ⟨μ²·4 sin²(qμ/2)⟩, I_t = ⟨(1 − μ²)·2
+sin²(qμ/2)⟩ over μ uniform on [0, 1], a = π/q_D, q = ωa/v_α (r → 1 as q → 0; r_l(π) = 0.54).
+TF's eqs. 36–37 take r = 1; here r_α sits inside the y integrals (:func:`lattice_factor`).
+
 All TLSs sit at J0 ≥ J_str with V = ħν e^{−J0/2} ≪ Δ; what enters is
 N_V = Σ_TLS V² per unit Δ = (P̄/2) (ħν)² ∫dJ0 pdf(J0) e^{−J0}  (K m⁻³; sharp limit
 (P̄/2)(ħν)²(e^{−J_str} − e^{−J_max})).
@@ -64,7 +69,7 @@ from ...units import HBAR, K_B, PI
 from ...rates.vibrations import J1_debye, J2_debye
 from .tf1982 import F_debye, eq25_correction
 
-__all__ = ["coupling_K", "zpl_strength", "phi_eq36", "Phi_eq36", "phi_T2", "kappa_eq36",
+__all__ = ["coupling_K", "lattice_factor", "zpl_strength", "phi_eq36", "Phi_eq36", "phi_T2", "kappa_eq36",
            "kappa_eq37", "regime_eq36", "regime_eq37"]
 
 _G = {"l": 1.0 / 5.0, "t": 1.0 / 15.0}
@@ -74,6 +79,25 @@ def coupling_K(pol: str, v: float, v_debye: float, params) -> float:
     """K_α (m² s): c_αΩ0 = K_α ω (module docstring)."""
     q_D = params.theta_D_K * K_B / HBAR / v_debye
     return 0.75 * PI**4 * _G[pol] * HBAR * params.J1_per_m**2 / (params.mass_kg * v**3 * q_D**5)
+
+
+_MU, _WMU = np.polynomial.legendre.leggauss(48)
+_MU, _WMU = 0.5 * (_MU + 1.0), 0.5 * _WMU          # Gauss–Legendre on [0, 1]; exact for q ≤ 10
+
+
+def lattice_factor(q, pol: str):
+    """r_α(q) = I_α(q)/(g_α q²) (module docstring), q = ka ≥ 0 (array); 1 at q = 0."""
+    q = np.atleast_1d(np.asarray(q, dtype=float))
+    sin2 = np.sin(0.5 * q[:, None] * _MU) ** 2
+    w = 4.0 * _MU**2 if pol == "l" else 2.0 * (1.0 - _MU**2)
+    small = np.maximum(q, 1e-300) ** 2
+    I_over_q2 = np.sum(_WMU * w * sin2, axis=1) / small
+    return np.where(q < 1e-6, 1.0, I_over_q2 / _G[pol])
+
+
+def _ka(y, T_K, v, v_debye, theta_K):
+    """q = ka = π ω/(q_D v_α) for ħω = y k_B T (a = π/q_D, q_D = ω_D/v_D)."""
+    return PI * y * T_K / theta_K * v_debye / v
 
 
 def zpl_strength(P_bar_half_K: float, nu_rad_s: float, J_lo: float, J_hi: float) -> float:
@@ -95,14 +119,16 @@ def phi_eq36(y: float) -> float:
 
 
 def Phi_eq36(T_K: float, R: float, theta_K: float, y_max: float = math.inf,
-             correction: bool = True) -> float:
-    """Φ(T) = ∫_0^{y_max} y³ sh⁻²(y/2) {tanh(y/2) + (π²R/8)(T/Θ)⁴φ(y)}⁻¹ dy."""
+             correction: bool = True, r=None) -> float:
+    """Φ(T) = ∫_0^{y_max} y³ sh⁻²(y/2) {tanh(y/2) + (π²R/8)(T/Θ)⁴φ(y)}⁻¹ r(y)⁻¹ dy, with the
+    lattice factor r(y) of the coupling (callable; None: r = 1, TF's ka ≪ 1 form)."""
     c = PI**2 * R / 8.0 * (T_K / theta_K) ** 4 if correction else 0.0
 
     def f(y):
         if y > 700:
             return 0.0
-        return y**3 / math.sinh(0.5 * y) ** 2 / (math.tanh(0.5 * y) + c * phi_eq36(y))
+        rr = 1.0 if r is None else float(r(y))
+        return y**3 / math.sinh(0.5 * y) ** 2 / (math.tanh(0.5 * y) + c * phi_eq36(y)) / rr
     top = min(y_max, 60.0)
     pts = [p for p in (1.0, 5.0, 15.0) if p < top]
     return quad(f, 0.0, top, points=pts, limit=200, epsabs=0.0, epsrel=1e-9)[0]
@@ -113,34 +139,46 @@ def phi_T2() -> float:
     return 4.0 * PI**2
 
 
-def _kappa(T, branches, v_debye, params, denom, integral):
+def _kappa(T, pol, m, v, v_debye, params, denom, integral):
+    K = coupling_K(pol, v, v_debye, params)
+    return m / 3.0 * K_B / (2 * PI**2 * v * v) * (K_B * T / HBAR) ** 2 * integral / (4.0 * K * denom)
+
+
+def _r(T_K, pol, v, v_debye, params, lattice):
+    if not lattice:
+        return None
+    return lambda y: lattice_factor(_ka(y, T_K, v, v_debye, params.theta_D_K), pol)[0]
+
+
+def kappa_eq36(T_K: float, branches, v_debye: float, params, N_V: float,
+               y_max: float = math.inf, correction: bool = True, lattice: bool = True) -> dict:
+    """{pol: κ_α, 'all'} in W m⁻¹ K⁻¹ of eq. 36 (module docstring); branches [(pol, m, v)];
+    ``lattice=False``: TF's coupling ∝ ω (r = 1)."""
+    Z = 2.0 * PI * K_B / HBAR * math.exp(float(J1_debye(T_K, params)))
     out = {}
     for pol, m, v in branches:
-        K = coupling_K(pol, v, v_debye, params)
-        out[pol] = m / 3.0 * K_B / (2 * PI**2 * v * v) * (K_B * T / HBAR) ** 2 * integral \
-            / (4.0 * K * denom)
+        Phi = Phi_eq36(T_K, params.R, params.theta_D_K, y_max, correction,
+                       _r(T_K, pol, v, v_debye, params, lattice))
+        out[pol] = _kappa(T_K, pol, m, v, v_debye, params, Z * N_V, Phi)
     out["all"] = sum(out.values())
     return out
 
 
-def kappa_eq36(T_K: float, branches, v_debye: float, params, N_V: float,
-               y_max: float = math.inf, correction: bool = True) -> dict:
-    """{pol: κ_α, 'all'} in W m⁻¹ K⁻¹ of eq. 36 (module docstring); branches [(pol, m, v)]."""
-    Z = 2.0 * PI * K_B / HBAR * math.exp(float(J1_debye(T_K, params)))
-    Phi = Phi_eq36(T_K, params.R, params.theta_D_K, y_max, correction)
-    return _kappa(T_K, branches, v_debye, params, Z * N_V, Phi)
-
-
 def kappa_eq37(T_K: float, branches, v_debye: float, params, N_V: float, delta_max_K: float,
-               y_max: float = math.inf) -> dict:
+               y_max: float = math.inf, lattice: bool = True) -> dict:
     """{pol: κ_α, 'all'} in W m⁻¹ K⁻¹ of eq. 37 (module docstring); branches [(pol, m, v)]."""
     F = float(F_debye(T_K, params))
     G0 = K_B / HBAR * math.sqrt(2 * PI / F) * math.exp(float(J2_debye(T_K, params)))
     I_E = 4.0 * T_K * math.atan(math.tanh(delta_max_K / (4.0 * T_K)))
     top = min(y_max, 200.0)
-    Y = quad(lambda y: y**3 / math.sinh(0.5 * y) ** 3 if y > 0 else 8.0, 0.0, top,
-             limit=200, epsabs=0.0, epsrel=1e-11)[0]
-    return _kappa(T_K, branches, v_debye, params, 2.0 * G0 * N_V * I_E, Y)
+    out = {}
+    for pol, m, v in branches:
+        r = _r(T_K, pol, v, v_debye, params, lattice) or (lambda y: 1.0)
+        Y = quad(lambda y: (y**3 / math.sinh(0.5 * y) ** 3 if y > 0 else 8.0) / float(r(y)),
+                 0.0, top, limit=200, epsabs=0.0, epsrel=1e-11)[0]
+        out[pol] = _kappa(T_K, pol, m, v, v_debye, params, 2.0 * G0 * N_V * I_E, Y)
+    out["all"] = sum(out.values())
+    return out
 
 
 def regime_eq36(T_K: float, channel: str, vibration: str, theta_K: float,

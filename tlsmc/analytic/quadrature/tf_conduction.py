@@ -7,7 +7,8 @@ Same model as :mod:`tlsmc.measurements.conduction_tf`, written without its code 
           + N_V\int_0^{\Delta_{max}}\!dE\,\frac{\sinh(y/2)}{\cosh(E/2T)}
           \big[g(E-\hbar\omega) + g(E+\hbar\omega)\big]\Big] + \frac1{l_b} + A\omega^4,
 
-* K_α = (3π⁴/4) g_α ħJ'²/(M v_α³ q_D⁵) (the derived coupling of TF eqs. 13–14, 21);
+* K_α r_α(ka) = (3π⁴/4) g_α ħJ'²/(M v_α³ q_D⁵) r_α(ka): the derived coupling of TF eqs.
+  13–14, 21 with its Debye-lattice factor r_α (``closed_forms.tf_conduction.lattice_factor``);
 * X(ħω) = (P̄/2)∫dJ0 pdf(J0) V² Δ*/ħω 1[2V < ħω, Δ* ≤ Δ_max], Δ* = √(ħ²ω² − 4V²),
   V = ħν e^{−J0/2}: the zero-phonon δ(E − ħω) integrated exactly (quad over J0);
 * N_V = (P̄/2)∫dJ0 pdf V² and g(x) = G(x)/V², G(x) = K_tot(|x|)/(2cosh(x/2T)) the sideband
@@ -32,6 +33,7 @@ from scipy.integrate import quad
 
 from ...units import HBAR, K_B, PI
 from . import OutsideQuadrature
+from ..closed_forms.tf_conduction import lattice_factor
 from .multiphonon import J1, _p, coupling_R, log_G
 
 __all__ = ["TFConductionQuad"]
@@ -71,7 +73,7 @@ class TFConductionQuad:
         self.s = P_bar_half_K
         self.N_V = self.s * quad(lambda J: self.pdf(J) * self.V0**2 * math.exp(-J), J_lo, J_hi,
                                  epsabs=0.0, epsrel=1e-12)[0]
-        q_D = params.theta_D_K * K_B / HBAR / v_debye
+        self.q_D = q_D = params.theta_D_K * K_B / HBAR / v_debye
         self.K = {pol: 0.75 * PI**4 * _G[pol] * HBAR * params.J1_per_m**2
                   / (params.mass_kg * v**3 * q_D**5) for pol, _, v in branches}
 
@@ -127,7 +129,8 @@ class TFConductionQuad:
                     cache[key] = (2 * PI * K_B / HBAR * math.exp(j1) * math.tanh(0.5 * y)
                                   * self.zero_phonon(hw) + self.sideband(hw, T, j1))
                 omega = y * K_B * T / HBAR
-                inv = self.K[pol] * omega * cache[key] + (1 / l_b if l_b else 0.0) \
+                r = float(lattice_factor(PI * omega / (self.q_D * v), pol)[0])
+                inv = self.K[pol] * omega * r * cache[key] + (1 / l_b if l_b else 0.0) \
                     + (A * omega**4 if A else 0.0)
                 h = y * y * math.exp(-y) / math.expm1(-y) ** 2
                 c = K_B * h * omega**2 / (2 * PI**2 * v**3)
