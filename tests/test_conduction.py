@@ -183,3 +183,47 @@ def test_inverse_mfp_rows(base_table):
     x = HBAR * om / (K_B * 0.5)
     ref = np.pi * om * g * g / (rho * v**3) * MAT.P_bar_per_J_m3 * np.tanh(x / 2)
     np.testing.assert_allclose(dl.resonant.values, ref, rtol=1e-6)
+
+
+def test_debye_cutoff_boundary_limits(base_table):
+    """Boundary-only κ with a Debye cut-off: MC (deterministic here) = quadrature = closed form
+    (Debye function D₄) at every T; T ≪ Θ_D gives the uncut law, T ≫ Θ_D the equipartition law
+    κ → (1/3) Σ m n k_B v l_b with n = k_D³/(6π²) per branch ('common_k': one k_D for all)."""
+    theta, l_b = MAT.theta_D_K, 1e-3
+    Ts = [0.5, 0.3 * theta, theta, 25 * theta]
+    v_d = (3 / sum(m / v**3 for _, m, _, _, v in BR)) ** (1 / 3)       # Debye mean velocity
+    k_d = K_B * theta / (HBAR * v_d)
+    for mode, cuts in (("common_k", {p: v * k_d for p, _, _, _, v in BR}),
+                       ("common_omega", {p: K_B * theta / HBAR for p, *_ in BR})):
+        sc = tlsmc.parse_scenario(_table(base_table, n=256, tls_parts=["none"], temperatures_K=Ts,
+                                         boundary_length_m=l_b, debye_cutoff=mode))
+        res = tlsmc.run(sc)
+        tab, _ = comparison_table(sc, res.observables)
+        tab = tab[tab.polarization == "all"].sort_values("T_K")
+        closed = [cf.kappa_boundary_debye(T, l_b, [(m, v, cuts[p]) for p, m, _, _, v in BR])
+                  for T in Ts]
+        np.testing.assert_allclose(tab.closed_form, closed, rtol=1e-12)
+        np.testing.assert_allclose(tab.mc, closed, rtol=1e-5)       # the GL grid
+        np.testing.assert_allclose(tab.exact, closed, rtol=1e-8)
+        # T ≪ Θ_D: no cut-off visible
+        assert closed[0] == pytest.approx(cf.kappa_boundary(Ts[0], l_b, [(m, v) for _, m, _, _, v
+                                                                        in BR]), rel=1e-12)
+        # T ≫ Θ_D: equipartition, C_α = k_B k_D,α³/(6π²) (1 − y²/20 + ...)
+        classical = sum(m * K_B * (cuts[p] / v) ** 3 / (6 * np.pi**2) * v * l_b / 3
+                        for p, m, _, _, v in BR)
+        assert closed[-1] == pytest.approx(classical, rel=1e-3)
+        if mode == "common_k":            # 3 n k_B in all: the Debye heat capacity's limit
+            n = k_d**3 / (6 * np.pi**2)
+            assert classical == pytest.approx(n * K_B * l_b / 3 * sum(m * v for _, m, _, _, v in BR))
+    # mutation guard: without the cut-off the high-T κ is far off
+    sc = tlsmc.parse_scenario(_table(base_table, n=256, tls_parts=["none"], temperatures_K=Ts,
+                                     boundary_length_m=l_b))
+    k = tlsmc.run(sc).observables
+    k = k[(k.observable == "kappa") & (k.polarization == "all")].sort_values("T_K").value.values
+    assert k[-1] > 100 * closed[-1]
+
+
+def test_debye_cutoff_rejected_by_name(base_table):
+    with pytest.raises(ConfigError) as exc:
+        tlsmc.parse_scenario(_table(base_table, debye_cutoff="per_atom"))
+    assert "scenario.measurement[0].debye_cutoff" in str(exc.value)

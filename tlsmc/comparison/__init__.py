@@ -65,6 +65,8 @@ CONTEXTS: dict[str, Context] = {
                    note=lambda model, scenario, kinds: tunneling.note(model, scenario)),
     "soft": Context(build=lambda sc: soft_nodes(sc.population, sc.material, tuple(sc.rates)),
                     note=lambda quad, scenario, kinds: soft.note(quad, kinds)),
+    "conduction": Context(build=conduction.ConductionContext,
+                          note=lambda ctx, scenario, kinds: conduction.NOTE),
 }
 
 COMPARISONS: dict[tuple[str, str], Comparison] = {
@@ -74,8 +76,7 @@ COMPARISONS: dict[tuple[str, str], Comparison] = {
                                                    expansion.TUNNELING_NOTE),
     ("tunneling", "acoustic"): Comparison(None, acoustics.acoustic_rows, acoustics.NOTE),
     ("tunneling", "dielectric"): Comparison(None, dielectric.dielectric_rows, dielectric.NOTE),
-    ("tunneling", "thermal_conductivity"): Comparison(None, conduction.conduction_rows,
-                                                      conduction.NOTE),
+    ("tunneling", "thermal_conductivity"): Comparison("conduction", conduction.conduction_rows),
     ("soft", "heat_capacity"): Comparison("soft", soft.heat_capacity_rows),
     ("soft", "heat_release"): Comparison("soft", soft.heat_release_rows),
     ("soft", "temperature_history"): Comparison("soft", soft.history_rows),

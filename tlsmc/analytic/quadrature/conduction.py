@@ -1,7 +1,8 @@
 """Deterministic quadrature of the phonon thermal conductivity (PHYSICS §11), independent code.
 
 κ = (1/3) Σ_α m_α ∫_0^∞ dω C_α(ω) v_α / l⁻¹_α(ω) with C_α = k_B x²eˣ/(eˣ−1)² ω²/(2π²v_α³),
-x = ħω/k_BT, evaluated with scipy.integrate.quad in u = ln x (nothing from the Monte Carlo
+x = ħω/k_BT (up to a branch's Debye cut-off ω_D,α when given), evaluated with
+scipy.integrate.quad in u = ln x (nothing from the Monte Carlo
 code); with the relaxation part (each integrand value a nested quadrature, 23 ms) a fixed
 composite Gauss–Legendre rule in u, 10 nodes on each of 11 panels plus the cut-off kinks (relative accuracy ~1e-8
 against the adaptive rule on the silica model).  l⁻¹_α(ω) = resonant πωγ_α² ñ(ħω) tanh(x/2)/(ρv_α³) + relaxation
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from functools import lru_cache
 
 import numpy as np
 from scipy import integrate
@@ -26,18 +26,18 @@ __all__ = ["kappa_quadrature"]
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(10)
 
 
-def _fixed_rule(lo, kinks=()):
-    """Composite Gauss–Legendre (10 nodes per panel) in u = ln x on [lo, ln 60], with the
+def _fixed_rule(lo, kinks=(), hi=math.log(60.0)):
+    """Composite Gauss–Legendre (10 nodes per panel) in u = ln x on [lo, hi], with the
     kinks of ñ (cut-offs, as x) as extra panel edges."""
     inner = [math.log(e) for e in (1e-6, 1e-4, 1e-3, 1e-2, 0.1, 0.5, 2.0, 6.0, 15.0, 30.0, *kinks)
-             if lo < math.log(e) < math.log(60.0)]
-    edges = [lo] + sorted(set(inner)) + [math.log(60.0)]
+             if lo < math.log(e) < hi]
+    edges = [lo] + sorted(set(inner)) + [hi]
     a, b = np.array(edges[:-1])[:, None], np.array(edges[1:])[:, None]
     return (a + 0.5 * (b - a) * (_GL_X + 1)).ravel(), (0.5 * (b - a) * _GL_W).ravel()
 
 
 def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=None, l_b=None,
-                     A=None, u_lo=None, epsrel=1e-10) -> dict:
+                     A=None, u_lo=None, epsrel=1e-10, omega_cut=None, relax_cache=None) -> dict:
     """{polarization: κ_α, 'all': Σ} in W m⁻¹ K⁻¹ at T_K.
 
     Parameters
@@ -47,13 +47,19 @@ def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=Non
     P_bar : ñ = P̄ (J⁻¹ m⁻³) when ``quad`` is None
     quad : an AcousticQuad (cut-off STM with one-phonon rates) for ñ(E) and the relaxation sum
     l_b, A : boundary length (m) and Rayleigh coefficient (m⁻¹ s⁴), or None
+    omega_cut : {polarization: Debye cut-off ω_D,α (rad s⁻¹)} (the integral ends there), or None
+    relax_cache : dict shared between calls with the same ``quad`` (keys (T, x)): the nested
+        relaxation quadratures are computed once per node (measurements of one scenario that
+        differ only in l_b, A share their nodes), or None (a cache for this call only)
     """
     T = float(T_K)
+    cache = {} if relax_cache is None else relax_cache
 
-    @lru_cache(maxsize=None)
     def relax(x):
-        omega = x * _KB * T / _HBAR
-        return quad.relaxation(omega, T, "abs")
+        key = (T, x)
+        if key not in cache:
+            cache[key] = quad.relaxation(x * _KB * T / _HBAR, T, "abs")
+        return cache[key]
 
     def ntilde(x):
         return quad.ntilde(x * T) if quad is not None else P_bar
@@ -76,16 +82,20 @@ def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=Non
             c = _KB * h * omega**2 / (2 * _PI**2 * v**3)
             return c * v / inv * omega          # dω = ω du
         lo = u_lo if u_lo is not None else math.log(1e-9)
+        hi = math.log(60.0)
+        if omega_cut:
+            hi = min(hi, math.log(_HBAR * omega_cut[pol] / (_KB * T)))
+            lo = min(lo, hi - 25.0)
         pts = [0.0]
         if A and l_b:
             xc = _HBAR * (A * l_b) ** -0.25 / (_KB * T)
             lo = min(lo, math.log(xc) - 25.0)
             pts.append(math.log(xc))
-        edges = sorted(set([lo, *[p for p in pts if lo < p < math.log(60.0)], math.log(60.0)]))
+        edges = sorted(set([lo, *[p for p in pts if lo < p < hi], hi]))
         total = 0.0
         if "relaxation" in parts:     # each f costs one nested relaxation quadrature
             kinks = [k / T for k in quad.kinks()] + [math.exp(p) for p in pts[1:]]
-            uu, ww = _fixed_rule(lo, kinks)
+            uu, ww = _fixed_rule(lo, kinks, hi)
             out[pol] = mult * sum(wi * f(ui) for ui, wi in zip(uu, ww)) / 3.0
             continue
         with warnings.catch_warnings():
