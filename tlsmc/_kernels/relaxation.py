@@ -124,6 +124,10 @@ PAD = 16
 """Row length of a partial-moment row (ORDER + 1 padded to whole cache lines)."""
 
 
+_W = 4
+"""Vector width of :func:`_add_powers` (doubles; PAD is a multiple)."""
+
+
 @intrinsic
 def _add_powers(typingctx, row, i, g, u):
     """row[i + j] += g u^j for j = 0..15 (16 = PAD entries; j > ORDER is padding).
@@ -138,25 +142,29 @@ def _add_powers(typingctx, row, i, g, u):
     def codegen(context, builder, sig, args):
         arr = context.make_array(sig.args[0])(context, builder, args[0])
         i32 = ir.IntType(32)
-        vty = ir.VectorType(ir.DoubleType(), 4)
+        vty = ir.VectorType(ir.DoubleType(), _W)
         g, u = args[2], args[3]
-        u2 = builder.fmul(u, u)
-        u3 = builder.fmul(u2, u)
-        u4 = builder.fmul(u2, u2)
+        pw = [ir.Constant(ir.DoubleType(), 1.0), u]
+        while len(pw) <= _W:                       # u^k by halves: u^k = u^(k//2) u^(k - k//2)
+            k = len(pw)
+            pw.append(builder.fmul(pw[k // 2], pw[k - k // 2]))
 
-        def vec(x0, x1, x2, x3):
+        def splat(x):
             v = ir.Constant(vty, None)
-            for lane, x in enumerate((x0, x1, x2, x3)):
+            for lane in range(_W):
                 v = builder.insert_element(v, x, ir.Constant(i32, lane))
             return v
-        v = builder.fmul(vec(g, g, g, g), vec(ir.Constant(ir.DoubleType(), 1.0), u, u2, u3))
-        u4v = vec(u4, u4, u4, u4)
-        for q in range(PAD // 4):
-            idx = builder.add(args[1], ir.Constant(args[1].type, 4 * q))
+        base = ir.Constant(vty, None)
+        for lane in range(_W):
+            base = builder.insert_element(base, pw[lane], ir.Constant(i32, lane))
+        v = builder.fmul(splat(g), base)
+        uw = splat(pw[_W])
+        for q in range(PAD // _W):
+            idx = builder.add(args[1], ir.Constant(args[1].type, _W * q))
             ptr = builder.bitcast(builder.gep(arr.data, [idx], inbounds=True), vty.as_pointer())
             builder.store(builder.fadd(builder.load(ptr, align=8), v), ptr, align=8)
-            if q < PAD // 4 - 1:
-                v = builder.fmul(v, u4v)
+            if q < PAD // _W - 1:
+                v = builder.fmul(v, uw)
         return context.get_dummy_value()
     return types.void(row, types.intp, types.float64, types.float64), codegen
 
