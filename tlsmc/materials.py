@@ -7,7 +7,9 @@ with a message naming the field and the stage that needs it.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -153,9 +155,15 @@ class Material:
         return value
 
 
-def _presets() -> dict[str, dict[str, Any]]:
+@functools.lru_cache(maxsize=1)
+def _parsed_presets() -> dict[str, dict[str, Any]]:
     text = resources.files("tlsmc").joinpath("materials.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
+
+
+def _presets() -> dict[str, dict[str, Any]]:
+    """The shipped presets (materials.toml, parsed once per process; a fresh copy each call)."""
+    return copy.deepcopy(_parsed_presets())
 
 
 def preset_names() -> list[str]:
