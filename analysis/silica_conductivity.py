@@ -59,9 +59,10 @@ def main(run_dir: str) -> None:
     ax.plot(Tl, cf.kappa_T2(Tl, m.density_kg_m3, m.P_bar_per_J_m3, trip), "k:",
             label="T² law (resonant only, ñ = P̄)")
     md = ["# Thermal conductivity of vitreous silica, standard tunneling model", "",
-          f"Run: {run}. Kinetic formula, Debye phonons (l, t, t), no Debye cut-off; TLS "
+          f"Run: {run.name}. Kinetic formula, Debye phonons (l, t, t), Debye cut-off "
+          f"'{sc.measurement[0].debye_cutoff}' (Θ_D = {m.theta_D_K:g} K); TLS "
           "scattering resonant (δ-shell ñ) + relaxation (one-phonon rates); boundary; "
-          "measurement 2 adds Rayleigh A ω⁴ with A = 1e-43 m⁻¹ s⁴ (illustrative).", "",
+          "measurement 3 adds Rayleigh A ω⁴ with A = 1e-43 m⁻¹ s⁴ (illustrative).", "",
           f"Largest |z| (MC vs independent quadrature): {cmp_.z.abs().max():.2f}.", ""]
     labels = {0: "l_b = 1 mm", 1: "l_b = 1 cm", 2: "l_b = 1 mm + Rayleigh"}
     for i, (meas, lab) in enumerate(labels.items()):
