@@ -61,9 +61,8 @@ from scipy.special import ndtri
 from .._kernels.acoustics import relaxation_sums
 from ..config import require
 from .acoustic import _AcousticAcc, polarization_constants
-from ..spectrum.soft_solver import solve_soft, symmetric_depth
 from ..population.soft import to_type2_frame
-from ..spectrum.soft_solver import TYPE1, TYPE2
+from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, symmetric_depth
 from ..units import HBAR, K_B, PI
 
 __all__ = ["SHELL_SAMPLES", "SoftShell", "soft_shell", "check_soft", "shell_variates",
