@@ -66,7 +66,7 @@ from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, symmetric_depth
 from ..units import HBAR, K_B, PI
 
 __all__ = ["SHELL_SAMPLES", "SoftShell", "soft_shell", "check_soft", "shell_variates",
-           "shell_density", "shell_terms", "shell_roots", "SoftAcousticAcc"]
+           "shell_density", "shell_terms", "shell_roots", "frame_points", "SoftAcousticAcc"]
 
 SHELL_SAMPLES = 8192
 """Expected number of samples of a run that carry the resonant shell estimate (each costs
@@ -204,9 +204,37 @@ def shell_roots(shell: SoftShell, h: np.ndarray, w: float):
     return t_out, out
 
 
+def frame_points(shell: SoftShell, h: np.ndarray, t: np.ndarray):
+    """The barrier-frame points of depths h (all > 0, ≤ depth_max) at cubic |t_b| = t: ±t, each
+    in the type-1 frame and (if the population has type 2) the two type-2 frames σ = ±1, solved
+    as the population solves its samples.  Returns (pop, n_frames): ``pop`` the population's
+    solve of the n_frames·h.size points, frame-major (``pop.weight`` = density per unit h per
+    unit t_b in J⁻¹ m⁻³, 0 where not counted); reshape a field to (n_frames, h.size) and sum
+    axis 0 to add the frames."""
+    model, mat = shell.model, shell.material
+    frames = [0.0] + ([1.0, -1.0] if model.type2_ratio > 0 else [])
+    eta_l, t_l, eb_l, tb_l, rho_l = [], [], [], [], []
+    for sign in (1.0, -1.0):
+        tb = sign * t
+        for sigma in frames:
+            if sigma == 0.0:
+                eta, tt, jac, kind = -h, tb, np.ones_like(h), TYPE1
+            else:
+                eta, tt, jac = to_type2_frame(-h, tb, np.full_like(h, sigma))
+                kind = TYPE2
+            eta_l.append(eta)
+            t_l.append(tt)
+            eb_l.append(-h)
+            tb_l.append(tb)
+            rho_l.append(jac * model.relative_density(eta, tt, np.full(h.shape, kind)))
+    cat = np.concatenate
+    pop = model.solve(mat, cat(eta_l), cat(t_l), cat(eb_l), cat(tb_l),
+                      model.density_scale(mat) * cat(rho_l))
+    return pop, len(eta_l)
+
+
 def shell_density(shell: SoftShell, h: np.ndarray, w: float) -> np.ndarray:
     """f(h) of the module docstring at depths h > h*, J⁻¹ m⁻³ per unit h."""
-    model, mat = shell.model, shell.material
     f = np.zeros_like(h)
     inside = h <= shell.h_max
     if not inside.any():
@@ -214,26 +242,9 @@ def shell_density(shell: SoftShell, h: np.ndarray, w: float) -> np.ndarray:
     hh = h[inside]
     t, sp = shell_roots(shell, hh, w)
     dEdt = np.abs(sp["x3_11"] - sp["x3_00"])
-    frames = [(1.0, 0.0)] + ([(1.0, 1.0), (1.0, -1.0)] if model.type2_ratio > 0 else [])
-    eta_l, t_l, eb_l, tb_l, rho_l = [], [], [], [], []
-    for sign in (1.0, -1.0):
-        tb = sign * t
-        for _, sigma in frames:
-            if sigma == 0.0:
-                eta, tt, jac, kind = -hh, tb, np.ones_like(hh), TYPE1
-            else:
-                eta, tt, jac = to_type2_frame(-hh, tb, np.full_like(hh, sigma))
-                kind = TYPE2
-            eta_l.append(eta)
-            t_l.append(tt)
-            eb_l.append(-hh)
-            tb_l.append(tb)
-            rho_l.append(jac * model.relative_density(eta, tt, np.full(hh.shape, kind)))
-    cat = np.concatenate
-    pop = model.solve(mat, cat(eta_l), cat(t_l), cat(eb_l), cat(tb_l),
-                      model.density_scale(mat) * cat(rho_l))
+    pop, nfr = frame_points(shell, hh, t)
     M2 = np.where(pop.counted, pop.M_over_c, 0.0) ** 2
-    per = (pop.weight * M2).reshape(len(eta_l), hh.size).sum(axis=0)
+    per = (pop.weight * M2).reshape(nfr, hh.size).sum(axis=0)
     f[inside] = per / (dEdt * K_B * shell.W_K)
     return f
 
