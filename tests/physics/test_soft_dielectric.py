@@ -23,7 +23,7 @@ import pytest
 
 import tlsmc
 from tlsmc.analytic.quadrature.soft import SoftQuadrature
-from tlsmc.analytic.quadrature.soft_dielectric import SoftDielectricQuad
+from tlsmc.analytic.quadrature.soft_dielectric import dielectric_quad
 from tlsmc.comparison import comparison_table
 from tlsmc.config import ConfigError
 from tlsmc.measurements import acoustic_soft, dielectric_soft
@@ -49,7 +49,7 @@ def setup():
     sc = tlsmc.parse_scenario(TABLE)
     quad = SoftQuadrature(sc.population, sc.material, tuple(sc.rates), h_panel=1.0, nodes=4,
                           u_decades=6, u_per_decade=1)
-    return sc, quad, SoftDielectricQuad(quad)
+    return sc, quad, dielectric_quad(quad)
 
 
 def _compare(sc, quad, n_tls=None):
@@ -128,7 +128,7 @@ def test_shell_density_against_binned_population(setup):
     (J), against the quadrature's ñ_0 averaged over the same bin (3-point Gauss in E)."""
     sc, _, q = setup
     model, mat = sc.population, sc.material
-    pop = model.sample(mat, np.random.default_rng(5), 32768, 32768)
+    pop = model.sample(mat, np.random.default_rng(5), 16384, 16384)
     spec = solve_spectrum(pop, mat)
     wK = HBAR * 2 * PI * 1e9 / K_B
     lo, hi = 0.5 * wK, 2.0 * wK
@@ -138,7 +138,7 @@ def test_shell_density_against_binned_population(setup):
     E = 0.5 * (lo + hi) + 0.5 * (hi - lo) * x
     mean = 0.5 * sum(wi * q.saturated_ntilde(float(e) / q.W, 0.3, DEBYE, 0.0, None)
                      for wi, e in zip(wx, E))
-    assert se < 0.05 * est
+    assert se < 0.08 * est
     assert abs(est - mean) < 4 * se, (est, se, mean)
 
 
@@ -187,7 +187,7 @@ def test_mutation_p0(setup, monkeypatch):
     real = dielectric_soft.dielectric_constants
     monkeypatch.setattr(dielectric_soft, "dielectric_constants", lambda *a, **k: (
         lambda p, e, t: (math.sqrt(2.0) * p, e, t))(*real(*a, **k)))
-    c = _compare(*setup[:2], n_tls=8192)
+    c = _compare(*setup[:2], n_tls=4096)
     tan = c[c.observable == "tan_delta"]
     assert tan.z.abs().min() > 4
 
@@ -201,7 +201,7 @@ def test_mutation_x01_to_xdiag(setup, monkeypatch):
         if self.n:
             self.rho_x2 = np.where(self.pop.counted, self.pop.weight * self.pop.x_diag ** 2, 0.0)
     monkeypatch.setattr(dielectric_soft._ShellPoints, "__init__", mutated)
-    c = _compare(*setup[:2], n_tls=8192)
+    c = _compare(*setup[:2], n_tls=4096)
     tan = c[c.observable == "tan_delta"]
     assert tan[tan.part == "resonant"].z.abs().min() > 4
     assert tan[tan.part == "relaxation"].z.abs().max() < 4
@@ -213,7 +213,7 @@ def test_mutation_T1(setup, monkeypatch):
     real = dielectric_soft.build_rates
     monkeypatch.setattr(dielectric_soft, "build_rates", lambda *a: dataclasses.replace(
         rs := real(*a), K=0.5 * rs.K))
-    c = _compare(*setup[:2], n_tls=8192)
+    c = _compare(*setup[:2], n_tls=4096)
     res = c[(c.observable == "tan_delta") & (c.part == "resonant")]
     assert res[res.field_V_m >= 1e4].z.abs().min() > 4
     assert res[res.field_V_m == 0].z.abs().max() < 4

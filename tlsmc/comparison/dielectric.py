@@ -13,7 +13,7 @@ import math
 from ..analytic.closed_forms import acoustics as acf
 from ..analytic.closed_forms import dielectric as cf
 from ..analytic.quadrature.dielectric import dielectric_exact
-from ..analytic.quadrature.soft_dielectric import SoftDielectricQuad, soft_dielectric_exact
+from ..analytic.quadrature.soft_dielectric import dielectric_quad, soft_dielectric_exact
 from .acoustics import NUMERICAL_RTOL, acoustic_quadrature
 from .common import points
 
@@ -75,7 +75,7 @@ def soft_dielectric_rows(measurement, quad, scenario) -> list[dict]:
     from :mod:`tlsmc.analytic.quadrature.soft_dielectric` on the run's SoftQuadrature
     (tan δ every part and field, relaxation Δε/ε); ``closed_form`` NaN (no closed form of this
     model; the textbook saturation law is compared in tests/physics/test_soft_dielectric.py)."""
-    q = SoftDielectricQuad(quad)
+    q = dielectric_quad(quad)
     m, cfg = scenario.material, measurement
     rows: list[dict] = []
     for f in cfg.frequencies_Hz:

@@ -22,6 +22,7 @@ The solves are cached per frequency; only the rates and the c-integral are redon
 from __future__ import annotations
 
 import math
+import weakref
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from .soft import SoftQuadrature, counted_set, type2_frame
 from .soft_acoustics import _Z_EDGES, _neg_dfde, _roots, shell_threshold
 from .soft_spectrum import delta_branch, solve_levels
 
-__all__ = ["SoftDielectricQuad", "soft_dielectric_exact"]
+__all__ = ["SoftDielectricQuad", "dielectric_quad", "soft_dielectric_exact"]
 
 _EPS0, _DEBYE = 8.8541878128e-12, 3.33564095198152e-30
 
@@ -118,6 +119,17 @@ class SoftDielectricQuad:
         K = q.rates(T, keep)
         h = omega * K / (K * K + omega ** 2) if kind == "abs" else K * K / (K * K + omega ** 2)
         return float(np.sum(g[keep] * h))
+
+
+_CACHE: "weakref.WeakKeyDictionary[SoftQuadrature, SoftDielectricQuad]" = weakref.WeakKeyDictionary()
+
+
+def dielectric_quad(quad: SoftQuadrature) -> SoftDielectricQuad:
+    """The :class:`SoftDielectricQuad` of ``quad`` (one per SoftQuadrature: its shell solves
+    are cached across the comparisons that reuse the quadrature)."""
+    if quad not in _CACHE:
+        _CACHE[quad] = SoftDielectricQuad(quad)
+    return _CACHE[quad]
 
 
 def soft_dielectric_exact(q: SoftDielectricQuad, f_Hz: float, T: float, T_ref: float,
