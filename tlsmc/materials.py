@@ -115,6 +115,9 @@ class Material:
     # ε0εr replaces ρv², ⟨cos²θ⟩ = 1/3.  p = ½ ∂Δ/∂F along the dipole (H ∋ p·F σz).
     dipole_debye: float | None = param(None, unit="D", gt=0, le=100,
                                        doc="TLS dipole p (H ∋ p F cosθ σz), debye")
+    soft_dipole_debye: float | None = param(None, unit="D", gt=0, le=100,
+                                            doc="soft potentials: p0, dipole per unit y "
+                                                "(H ∋ −p0 F cosθ y, y in a η_L^½), debye")
     eps_r: float | None = param(None, unit="", ge=1, le=1e4, doc="host relative permittivity εr")
     T2_s: float | None = param(None, unit="s", gt=0, le=1e3, doc="TLS dephasing time T2")
     sources: tuple[str, ...] = param(("scenario",), doc="'field: citation' lines")

@@ -82,6 +82,7 @@ COMPARISONS: dict[tuple[str, str], Comparison] = {
     ("soft", "temperature_history"): Comparison("soft", soft.history_rows),
     ("soft", "thermal_expansion"): Comparison("soft", expansion.soft_rows, expansion.SOFT_NOTE),
     ("soft", "acoustic"): Comparison("soft", acoustics_soft.acoustic_rows),
+    ("soft", "dielectric"): Comparison("soft", dielectric.soft_dielectric_rows),
     ("tunneling", "electronic_expansion"): Comparison("stm", metals.tunneling_rows),
     ("soft", "electronic_expansion"): Comparison("soft", metals.soft_rows),
 }

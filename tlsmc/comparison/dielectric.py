@@ -13,10 +13,11 @@ import math
 from ..analytic.closed_forms import acoustics as acf
 from ..analytic.closed_forms import dielectric as cf
 from ..analytic.quadrature.dielectric import dielectric_exact
+from ..analytic.quadrature.soft_dielectric import dielectric_quad, soft_dielectric_exact
 from .acoustics import NUMERICAL_RTOL, acoustic_quadrature
 from .common import points
 
-__all__ = ["dielectric_rows", "NOTE"]
+__all__ = ["dielectric_rows", "soft_dielectric_rows", "NOTE"]
 
 NOTE = ("dielectric: exact = independent quadrature of the same cut-off STM "
         "(tlsmc.analytic.quadrature.dielectric); closed_form = STM laws in their regimes")
@@ -66,4 +67,22 @@ def dielectric_rows(measurement, context, scenario) -> list[dict]:
                 rows += points(obs, T, [math.inf], value, closed[(obs, part, F)],
                                rtol=NUMERICAL_RTOL, f_Hz=float(f), field_V_m=float(F),
                                part=part)
+    return rows
+
+
+def soft_dielectric_rows(measurement, quad, scenario) -> list[dict]:
+    """Analytic rows of one ``dielectric`` measurement of a soft-potential scenario: ``exact``
+    from :mod:`tlsmc.analytic.quadrature.soft_dielectric` on the run's SoftQuadrature
+    (tan δ every part and field, relaxation Δε/ε); ``closed_form`` NaN (no closed form of this
+    model; the textbook saturation law is compared in tests/physics/test_soft_dielectric.py)."""
+    q = dielectric_quad(quad)
+    m, cfg = scenario.material, measurement
+    rows: list[dict] = []
+    for f in cfg.frequencies_Hz:
+        for T in cfg.temperatures_K:
+            ex = soft_dielectric_exact(q, f, T, cfg.T_ref_K, m.soft_dipole_debye, m.eps_r,
+                                       m.T2_s, cfg.fields_V_m)
+            for (obs, part, F), value in ex.items():
+                rows += points(obs, T, [math.inf], value, math.nan, rtol=NUMERICAL_RTOL,
+                               f_Hz=float(f), field_V_m=float(F), part=part)
     return rows

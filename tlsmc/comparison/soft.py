@@ -155,6 +155,11 @@ def note(quad: SoftQuadrature, kinds: set[str]) -> str:
     if "acoustic" in kinds:
         from .acoustics_soft import NOTE
         parts.append(NOTE)
+    if "dielectric" in kinds:
+        parts.append("dielectric (soft): exact = tlsmc.analytic.quadrature.soft_dielectric "
+                     "(field on the coordinate y; saturated shell with each frame point's own "
+                     "T1; relaxation with (x11 - x00)^2); no resonant deps_over_eps rows; "
+                     "closed_form NaN")
     parts.append("order-unity ratios to exact are expected (leading WKB, PHYSICS §9)")
     return "; ".join(parts)
 

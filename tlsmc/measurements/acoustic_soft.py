@@ -66,7 +66,8 @@ from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, symmetric_depth
 from ..units import HBAR, K_B, PI
 
 __all__ = ["SHELL_SAMPLES", "SoftShell", "soft_shell", "check_soft", "shell_variates",
-           "shell_density", "shell_terms", "shell_roots", "frame_points", "SoftAcousticAcc"]
+           "shell_density", "shell_draws", "shell_terms", "shell_roots", "frame_points",
+           "SoftAcousticAcc"]
 
 SHELL_SAMPLES = 8192
 """Expected number of samples of a run that carry the resonant shell estimate (each costs
@@ -249,24 +250,31 @@ def shell_density(shell: SoftShell, h: np.ndarray, w: float) -> np.ndarray:
     return f
 
 
+def shell_draws(shell: SoftShell, v: np.ndarray):
+    """The shell depths of the selected samples (v_i < p; module docstring): (sel, draws),
+    ``draws[k] = (h, inv_q)`` at frequency k, h = h* + z² the depth of each selected sample
+    and inv_q = 1/q(h) (0 where z = 0), q(h) = √(2/π) e^{−z²/2σ²}/(2σz) per unit h."""
+    sel = np.flatnonzero(v < shell.p)
+    u = v[sel] / shell.p
+    draws = []
+    for hs, sg in zip(shell.h_star, shell.sigma):
+        z = sg * ndtri(0.5 * (1.0 + u))
+        inv_q = np.where(z > 0.0, 2.0 * sg * z * math.sqrt(PI / 2.0)
+                         * np.exp(np.minimum(0.5 * (z / sg) ** 2, 700.0)), 0.0)
+        draws.append((hs + z * z, inv_q))
+    return sel, draws
+
+
 def shell_terms(shell: SoftShell, v: np.ndarray, n_total: int) -> np.ndarray:
     """x (N, F): the per-sample shell terms of the module docstring (zero unless selected),
     divided by ``n_total``; J⁻¹ m⁻³."""
     x = np.zeros((v.size, shell.w.size))
-    sel = np.flatnonzero(v < shell.p)
-    if sel.size == 0:
-        return x
-    u = v[sel] / shell.p
-    for k, (w, hs, sg) in enumerate(zip(shell.w, shell.h_star, shell.sigma)):
-        z = sg * ndtri(0.5 * (1.0 + u))
-        ok = z > 0.0
-        h = hs + z * z
-        f = np.zeros_like(z)
+    sel, draws = shell_draws(shell, v)
+    for k, (w, (h, inv_q)) in enumerate(zip(shell.w, draws)):
+        ok = inv_q > 0.0
+        f = np.zeros_like(h)
         f[ok] = shell_density(shell, h[ok], float(w))
-        # f/q with q(h) = √(2/π) e^{−z²/2σ²}/(2σz)
-        ratio = np.where(ok, f * 2.0 * sg * z * math.sqrt(PI / 2.0)
-                         * np.exp(np.minimum(0.5 * (z / sg) ** 2, 700.0)), 0.0)
-        x[sel, k] = ratio / (shell.p * n_total)
+        x[sel, k] = f * inv_q / (shell.p * n_total)
     return np.ascontiguousarray(x)
 
 

@@ -47,7 +47,9 @@ Observables (``tan_delta`` = ε''/ε', ``deps_over_eps`` = Δε/ε(T) − Δε/�
 Rows: ``tan_delta`` at every (f, T, field_V_m) and ``deps_over_eps`` at field_V_m = 0,
 each with ``part`` = resonant / relaxation / total (total's error includes the covariance
 of the parts: same samples).  Material: ``dipole_debye``, ``eps_r``, ``T2_s`` (T2 used as
-given, not capped at 2T1).  Population: tunneling with uniform J0 (as the acoustic one).
+given, not capped at 2T1).  Population: tunneling with uniform J0 (as the acoustic one), or
+soft potentials (:mod:`.dielectric_soft`: field coupled to the coordinate y, dipole
+``soft_dipole_debye`` per unit y; no resonant Δε/ε rows).
 """
 from __future__ import annotations
 
@@ -61,8 +63,8 @@ from ..config import ConfigError, param, require
 from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
-from .acoustic import (_parts, resonance_setup, shell_densities, shell_model, shell_variates,
-                       shell_velocities)
+from .acoustic import (_is_soft, _parts, resonance_setup, shell_densities, shell_model,
+                       shell_variates, shell_velocities)
 from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
@@ -103,9 +105,11 @@ def shell_spectrum(E_K: float, s: np.ndarray) -> TwoLevelSpectrum:
                             D_unit=2.0 * s)
 
 
-def dielectric_constants(material, who: str = _BY, need_T2: bool = True):
-    """(p in C m, ε0εr in F m^-1, T2 in s or None) of a material."""
-    p = material.need("dipole_debye", who) * DEBYE
+def dielectric_constants(material, who: str = _BY, need_T2: bool = True,
+                         dipole: str = "dipole_debye"):
+    """(p in C m, ε0εr in F m^-1, T2 in s or None) of a material; ``dipole``: the field of p
+    (``soft_dipole_debye`` for soft potentials: p0 per unit y, :mod:`.dielectric_soft`)."""
+    p = material.need(dipole, who) * DEBYE
     eps = EPS0 * material.need("eps_r", who)
     return p, eps, (material.need("T2_s", who) if need_T2 else None)
 
@@ -133,7 +137,11 @@ class Dielectric:
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time: tunneling population with uniform J0, material p, εr
-        (and T2 and at least one rate channel when a field is > 0)."""
+        (and T2 and at least one rate channel when a field is > 0); soft population:
+        :func:`.dielectric_soft.check_soft_dielectric`."""
+        if _is_soft(scenario):
+            from .dielectric_soft import check_soft_dielectric
+            return check_soft_dielectric(self, scenario, prefix)
         shell_model(scenario, _BY)
         saturating = any(F > 0 for F in self.fields_V_m)
         dielectric_constants(scenario.material, need_T2=saturating)
@@ -142,6 +150,9 @@ class Dielectric:
                               f"fields_V_m > 0 needs T1 = 1/K of the resonant TLSs")
 
     def start(self, n_total: int, scenario) -> "_DielectricAcc":
+        if _is_soft(scenario):
+            from .dielectric_soft import SoftDielectricAcc
+            return SoftDielectricAcc(self, n_total, scenario)
         return _DielectricAcc(self, n_total, scenario)
 
 

@@ -86,8 +86,9 @@ H_STEP = 0.25
 """Cell width in h of the proposal table."""
 MARGIN = 1.02
 """Safety factor on the tabulated strip half-width τ(h)."""
+_BY = "the soft-potential population"
 _FLOAT_FIELDS = ("weight", "eta", "t", "eta_b", "t_b", "E", "delta", "delta0", "E21",
-                 "M_over_c", "M_rate_over_c", "D_over_c", "barrier", "rel_err")
+                 "M_over_c", "M_rate_over_c", "D_over_c", "x_diag", "x01", "barrier", "rel_err")
 
 
 # ----------------------------------------------------------------------------- shapes
@@ -253,6 +254,7 @@ class SoftPopulation:
     M_rate_over_c : (N,) the off-diagonal coupling the rate channels use: M_over_c
         (``rate_coupling = "exact"``) or the partner mean (``"partner_mean"``, see
         :func:`partner_mean_coupling`)
+    x_diag, x01 : (N,) <1|y|1> − <0|y|0> and <0|y|1> (the dipole couplings per unit p0)
     barrier : (N,) barrier top minus ε1 (>= 0; 0 for a single well), units of W
     rel_err : (N,) estimated relative error of E and Δ0
     kind : (N,) int8, SINGLE_WELL, TYPE1, TYPE2 or NOT_TLS (tlsmc.spectrum.soft_solver)
@@ -272,6 +274,8 @@ class SoftPopulation:
     M_over_c: np.ndarray
     M_rate_over_c: np.ndarray
     D_over_c: np.ndarray
+    x_diag: np.ndarray
+    x01: np.ndarray
     barrier: np.ndarray
     rel_err: np.ndarray
     kind: np.ndarray
@@ -326,8 +330,7 @@ def partner_mean_coupling(M: np.ndarray, partners: np.ndarray) -> np.ndarray:
     s2 = np.bincount(g, weights=np.where(ok, M * M, 0.0))
     cnt = np.bincount(g, weights=ok.astype(float))
     with np.errstate(invalid="ignore", divide="ignore"):
-        rms = np.sqrt(s2 / cnt)
-    return rms[g]
+        return np.sqrt(s2 / cnt)[g]
 
 
 def _f64(a) -> np.ndarray:
@@ -347,9 +350,7 @@ def _knee_sample(rng: np.random.Generator, n: int, knee: float) -> np.ndarray:
 @dataclass(frozen=True, slots=True)
 class SoftPotentialModel:
     """The soft-potential ("η/t") population of GGP §II (PHYSICS §1b); see the module doc.
-
-    Material fields used: W_K, eta_L, psi_per_m3, soft_chi (χ: D_over_c, M_over_c).
-    """
+    Material fields used: W_K, eta_L, psi_per_m3, soft_chi (χ: D_over_c, M_over_c)."""
 
     E_max_K: float = param(unit="K", gt=0, range=(1e-6, 2e4),
                            doc="largest TLS splitting E in the population; <= 2 W (and the "
@@ -389,9 +390,8 @@ class SoftPotentialModel:
     def check_material(self, material: Material) -> None:
         """ConfigError naming the first material field the model needs and lacks, or
         E_max > 2W (called when the scenario is loaded)."""
-        by = "the soft-potential population"
         for field in ("W_K", "eta_L", "psi_per_m3", "soft_chi"):
-            material.need(field, by)
+            material.need(field, _BY)
         self.eps_max(material)
 
     def check_quadrature(self, material: Material) -> None:
@@ -406,7 +406,7 @@ class SoftPotentialModel:
     # -- pieces, public for tests and the quadrature
     def eps_max(self, material: Material) -> float:
         """E_max/W; ConfigError unless E_max <= 2W."""
-        W = material.need("W_K", "the soft-potential population")
+        W = material.need("W_K", _BY)
         eps = self.E_max_K / W
         if eps > 2.0:
             raise ConfigError(f"scenario.population.E_max_K must be <= 2 W = {2 * W:g} K for the soft "
@@ -418,8 +418,7 @@ class SoftPotentialModel:
 
     def density_scale(self, material: Material) -> float:
         """ψ η_L^{3/2}: TLSs per m³ per unit η̃ per unit t̃ (type 1, Φ = F = 1)."""
-        by = "the soft-potential population"
-        return material.need("psi_per_m3", by) * material.need("eta_L", by) ** 1.5
+        return material.need("psi_per_m3", _BY) * material.need("eta_L", _BY) ** 1.5
 
     def relative_density(self, eta: np.ndarray, t: np.ndarray, kind: np.ndarray) -> np.ndarray:
         """Φ(η̃) F(|t̃|), times type2_ratio where ``kind`` is TYPE2."""
@@ -480,10 +479,10 @@ class SoftPotentialModel:
         ``eta_b``, ``t_b`` (the barrier-frame coordinates) are stored as given.
         ``partners``: (N,) group label of every point (the mirror pair, or the quartet of a
         type-2 TLS; :func:`partner_mean_coupling`) for ``rate_coupling = "partner_mean"``;
-        None: every point is its own group (M_rate = M; right for a symmetric type-1 well).  Used by :meth:`sample` and by the quadrature of the same model.
+        None: every point is its own group (M_rate = M; right for a symmetric type-1 well).
         """
         eps = self.eps_max(material)
-        chi = material.need("soft_chi", "the soft-potential population")
+        chi = material.need("soft_chi", _BY)
         sp = solve_soft_pairs(eta, t, chi=chi, ratio_cut=self.ratio_cut)   # antithetic: mirrors
         counted = _accepted(sp, eps) & np.isfinite(sp.M_over_c)
         vtop = barrier_top(eta, t)
@@ -494,6 +493,7 @@ class SoftPotentialModel:
         return SoftPopulation(weight=_f64(np.where(counted, weight, 0.0)), eta=_f64(eta),
                               t=_f64(t), eta_b=_f64(eta_b), t_b=_f64(t_b), E=sp.E, delta=sp.delta,
                               delta0=sp.delta0, E21=sp.E21, M_over_c=sp.M_over_c,
-                              M_rate_over_c=_f64(M_rate), D_over_c=sp.D_over_c, barrier=barrier,
+                              M_rate_over_c=_f64(M_rate), D_over_c=sp.D_over_c,
+                              x_diag=sp.x11 - sp.x00, x01=sp.x01, barrier=barrier,
                               rel_err=sp.rel_err, kind=sp.kind, resolved=sp.resolved,
                               counted=counted)

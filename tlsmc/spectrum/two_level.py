@@ -98,15 +98,20 @@ class SoftTwoLevelSpectrum(TwoLevelSpectrum):
     depth : (N,) h = −η̃_b, the sample's barrier-frame depth (dimensionless; None when not
         sampled): the acoustic shell estimator draws its variate from it
         (:mod:`tlsmc.measurements.acoustic_soft`)
+    x_diag, x01 : (N,) <1|y|1> − <0|y|0> and <0|y|1> (y in units of a η_L^½; None when not
+        sampled): the electric-dipole couplings per unit p0 (:mod:`tlsmc.measurements.dielectric_soft`)
     """
 
     barrier_K: np.ndarray
     well_K: np.ndarray
     depth: np.ndarray | None = None
+    x_diag: np.ndarray | None = None
+    x01: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        opt = tuple(f for f in ("depth", "x_diag", "x01") if getattr(self, f) is not None)
         check_arrays(self, ("E_K", "delta_K", "delta0_K", "M_unit", "D_unit", "barrier_K",
-                            "well_K") + (("depth",) if self.depth is not None else ()))
+                            "well_K") + opt)
 
 
 def soft_spectrum(pop: SoftPopulation, material: Material) -> SoftTwoLevelSpectrum:
@@ -117,4 +122,5 @@ def soft_spectrum(pop: SoftPopulation, material: Material) -> SoftTwoLevelSpectr
     return SoftTwoLevelSpectrum(
         E_K=W * pop.E, delta_K=W * pop.delta, delta0_K=W * pop.delta0,
         M_unit=np.where(np.isfinite(M), M, 0.0), D_unit=np.where(np.isfinite(D), D, 0.0),
-        barrier_K=W * pop.barrier, well_K=W * (pop.E + pop.E21), depth=-pop.eta_b)
+        barrier_K=W * pop.barrier, well_K=W * (pop.E + pop.E21), depth=-pop.eta_b,
+        x_diag=pop.x_diag, x01=pop.x01)

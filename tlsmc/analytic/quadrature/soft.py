@@ -229,6 +229,7 @@ class SoftQuadrature:
                                   weight=np.where(counted, c["weight"], 0.0), counted=counted,
                                   kind=c["kind"].astype(np.int8))
         fin = lambda a: np.where(np.isfinite(a), a, 0.0)
+        self.x_diag = rep(lv.x11 - lv.x00)       # <1|y|1> − <0|y|0> (frame- and mirror-even²)
         self.spectrum = ExactSoftSpectrum(
             E_K=W * rep(lv.E), delta_K=W * rep(lv.delta), delta0_K=W * rep(lv.delta0),
             M_unit=fin(np.abs(M)), D_unit=fin(c["D"]), barrier_K=W * rep(lv.barrier),
