@@ -40,12 +40,22 @@ y_i = P̄ [G(b_i) − G(a_i)] with G(E) = P∫_0^E F, tabulated once per (ω, T)
 subtracted analytically: G = ∫_0^E [H(E') − H(ħω)]/(E' − ħω) dE' + H(ħω) ln|E/ħω − 1|,
 H = (tanh diff) E/(E + ħω).  Unbiased for the PV integral, variance Var(y)/N.
 
+Peaked structural J0 (pdf = 1 + A e^{−(J0 − J_str)/w} on [J_str, J_max]): on the shell
+J0*(E, s) − J_str = 2 ln(Δ0max/(E u_i)), u_i = √(1 − s_i²), so the peak term is the power law
+A (E u_i/Δ0max)^p, p = 2/w, and
+
+.. math:: y_i = \bar P\,[G(b_i) − G(a_i)] + \bar P A\,\Big(\frac{u_i}{Δ_{0max}}\Big)^p
+          [G_p(b_i) − G_p(a_i)],\qquad G_p(E) = P\!\int_0^E E'^p F(E')\,dE',
+
+one more table per (ω, T) (:func:`pv_peak_table`).  E^p overflows for narrow peaks (p ≤ 40),
+so the table holds g(E) = E^{−p} G_p(E) (a recurrence with factors e^{−p Δln E} ≤ 1,
+product-integrated exactly in the weight; the pole subtracted in ln E, its weighted PV integral
+an exponential integral Ei), and a sample evaluates (E/b0_i)^p g(E), b0_i = Δ0max/u_i ≥
+b_i ≥ E: every factor ≤ 1.  x_i needs nothing new (pdf evaluated on the shell).
+
 Standard errors of ``total`` include the covariance of the two parts (same samples).
-Population models: ``tunneling`` with a J0 pdf constant on its support — uniform, or
-structural 'sharp' (uniform on [J_str, J_max]); a 'peaked' structural pdf is rejected at load
-time: x_i stays unbiased for any pdf, but y_i = P̄[G(b_i) − G(a_i)] needs pdf = 1 on
-[a_i, b_i] (a peak would need one more principal-value table per peak width); and ``soft``
-(:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
+Population models: ``tunneling`` with a uniform or structural J0 ('sharp' or 'peaked');
+and ``soft`` (:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
 With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
 instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
 """
@@ -65,7 +75,7 @@ from .common import FieldSums, check_temperatures, make_rows, standard_error
 
 __all__ = ["Acoustic", "ShellModel", "shell_model", "resonance_setup", "shell_densities",
            "shell_velocities", "shell_variates", "pv_table",
-           "pv_eval"]
+           "pv_eval", "pv_peak_table", "pv_peak_eval"]
 
 _BY = "the acoustic measurement"
 _N_PV = 20001     # log-grid points of a PV table (trapezoid in ln E, rel. error ~1e-7)
@@ -77,7 +87,8 @@ class ShellModel:
 
     P_bar_per_J_m3 : P̄ (Δ ≥ 0), J^-1 m^-3; delta_max_K : Δ_max;
     delta0_min_K, delta0_max_K : Δ0 at J_max and J_min; two_hbar_nu_K : 2ħν/k_B;
-    J0 : the J0 distribution (``pdf``); delta_cdf : Δ -> F_q(Δ) of the Δ proposal.
+    J0 : the J0 distribution (``pdf``); delta_cdf : Δ -> F_q(Δ) of the Δ proposal;
+    peak_A, peak_p : amplitude A and exponent p = 2/w of a peaked structural J0 (0 if flat).
     """
 
     P_bar_per_J_m3: float
@@ -87,6 +98,8 @@ class ShellModel:
     two_hbar_nu_K: float
     J0: object
     delta_cdf: object
+    peak_A: float = 0.0
+    peak_p: float = 0.0
 
 
 def flat_j0(J0) -> bool:
@@ -95,14 +108,15 @@ def flat_j0(J0) -> bool:
     return float(getattr(J0, "peak_amplitude", 0.0)) == 0.0
 
 
-def shell_model(scenario, who: str = _BY) -> ShellModel:
+def shell_model(scenario, who: str = _BY, peaked: bool = False) -> ShellModel:
     """ShellModel of a scenario; ConfigError unless it is a tunneling population with a J0
-    pdf constant on its support (:func:`flat_j0`: the resonant velocity's y_i needs it)."""
+    pdf constant on its support (:func:`flat_j0`), or also a peaked structural J0 if
+    ``peaked`` (callers that evaluate the peak term: acoustic, dielectric)."""
     pop = scenario.population
     if getattr(pop, "delta_sampling", None) is None or not hasattr(pop, "J0"):
         raise ConfigError(f"scenario.population.model must be 'tunneling' for {who} "
                           f"(its soft-population shell estimator is in acoustic_soft)")
-    if not flat_j0(pop.J0):
+    if not (peaked or flat_j0(pop.J0)):
         raise ConfigError(f"scenario.population.J0.shape must be 'sharp' for {who} (the "
                           f"principal-value velocity needs a J0 pdf constant on its support; "
                           f"got 'peaked' with peak_amplitude = {pop.J0.peak_amplitude:g})")
@@ -119,9 +133,10 @@ def shell_model(scenario, who: str = _BY) -> ShellModel:
             with np.errstate(divide="ignore"):
                 zz = np.where(d < k, d / k, 1.0 + np.log(np.maximum(d, k) / k))
             return np.clip(zz / z, 0.0, 1.0)
+    A = 0.0 if flat_j0(pop.J0) else float(pop.J0.peak_amplitude)
     return ShellModel(mat.need("P_bar_per_J_m3", who), pop.delta_max_K,
                       two_hbar_nu * math.exp(-hi / 2.0), two_hbar_nu * math.exp(-lo / 2.0),
-                      two_hbar_nu, pop.J0, cdf)
+                      two_hbar_nu, pop.J0, cdf, A, 2.0 / pop.J0.peak_width if A else 0.0)
 
 
 def shell_variates(shell: ShellModel, delta_K: np.ndarray) -> np.ndarray:
@@ -137,16 +152,25 @@ def shell_density(shell: ShellModel, s: np.ndarray, E_K: float) -> np.ndarray:
     return shell.P_bar_per_J_m3 * shell.J0.pdf(J) * (E_K * s <= shell.delta_max_K)
 
 
+def _pole_residue(x, w_K: float, T: float, T_ref: float):
+    """H(E) = [tanh(E/2T) − tanh(E/2T_ref)] E/(E + w): F(E) = H(E)/(E − w) (energies in K)."""
+    return (np.tanh(x / (2 * T)) - np.tanh(x / (2 * T_ref))) * x / (x + w_K)
+
+
+def _table_range(w_K: float, T: float, T_ref: float):
+    """(lo, top) of a PV table: F ≈ linear below lo, the tanh difference ≈ 0 above top."""
+    return 1e-9 * min(T, T_ref, w_K), 80.0 * max(T, T_ref, w_K)
+
+
 @functools.lru_cache(maxsize=512)   # one table per (ω, T, T_ref) per process, not per chunk
 def pv_table(w_K: float, T: float, T_ref: float, n: int = _N_PV):
     """Table of G(E) = P∫_0^E [tanh(E'/2T) − tanh(E'/2T_ref)] E'/(E'² − w²) dE' (module
     docstring): (ln E grid, regular part on it, H(w)); energies in K."""
-    top = 80.0 * max(T, T_ref, w_K)
-    lo = 1e-9 * min(T, T_ref, w_K)
+    lo, top = _table_range(w_K, T, T_ref)
     E = np.geomspace(lo, top, n)
 
     def H(x):
-        return (np.tanh(x / (2 * T)) - np.tanh(x / (2 * T_ref))) * x / (x + w_K)
+        return _pole_residue(x, w_K, T, T_ref)
     hw = H(w_K)
     h = 1e-6 * w_K
     dH = (H(w_K + h) - H(w_K - h)) / (2 * h)
@@ -169,16 +193,94 @@ def pv_eval(table, E_K: np.ndarray) -> np.ndarray:
     return np.where(E_K <= math.exp(lnE[0]), 0.0, g)
 
 
-def shell_velocity(shell: ShellModel, s: np.ndarray, table) -> np.ndarray:
-    """y_i = P̄ [G(b_i) − G(a_i)], J^-1 m^-3 (mean over samples = P∫ ñ F dE)."""
+_WIN = math.log(2.0)    # pv_peak_table's pole window: |ln(E/ħω)| < ln 2
+
+
+def _ei_pole(p: float, tau):
+    """e^{−pτ} PV∫_{−ln2}^{τ} e^{pτ'}/τ' dτ' = e^{−pτ}[Ei(pτ) − Ei(−p ln2)] (τ = ln(E/ħω))."""
+    from scipy.special import expi
+    tau = np.asarray(tau, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.exp(-p * tau) * (expi(p * tau) - expi(-p * _WIN))
+
+
+@functools.lru_cache(maxsize=512)
+def pv_peak_table(w_K: float, T: float, T_ref: float, p: float, n: int = _N_PV):
+    """Table of g(E) = E^{−p} G_p(E), G_p(E) = P∫_0^E E'^p F(E') dE' (module docstring; F as in
+    :func:`pv_table`, energies in K): (ln E grid, regular part of g on it, H(w), w, p).
+
+    With t = ln E, τ = t − ln w: G_p = P∫ e^{pt} ψ dt, ψ = E F(E) = E H(E)/(E − w).  On the
+    window |τ| < ln 2 the pole is subtracted as H(w)/τ, whose weighted integral is exact:
+    e^{−pτ} PV∫ e^{pτ'}/τ' dτ' = e^{−pτ}[Ei(pτ) − Ei(−p ln 2)] (:func:`_ei_pole`; added by
+    :func:`pv_peak_eval` inside the window, carried in the regular part after it).  Per
+    uniform-in-t piece (lo..w/2, window, 2w..top) the recurrence
+    g_{k+1} = e^{−ph} g_k + c0 ψ_k + c1 ψ_{k+1} integrates the weight e^{−p(t − t')} exactly
+    (ψ linear per step): every factor is ≤ 1, no overflow for any p.
+    """
+    from scipy.signal import lfilter
+    lo, top = _table_range(w_K, T, T_ref)
+    lw = math.log(w_K)
+    edges = (math.log(lo), lw - _WIN, lw + _WIN, math.log(max(top, 4 * w_K)))
+    step = (edges[-1] - edges[0]) / (n - 1)
+    hw = _pole_residue(w_K, w_K, T, T_ref)
+    d = 1e-6 * w_K
+    lim = 0.5 * hw + w_K * (_pole_residue(w_K + d, w_K, T, T_ref)
+                            - _pole_residue(w_K - d, w_K, T, T_ref)) / (2 * d)
+    ts, gs = [], []
+    g0 = lo * _pole_residue(lo, w_K, T, T_ref) / ((lo - w_K) * (p + 2.0))
+    for k in range(3):
+        t = np.linspace(edges[k], edges[k + 1], max(int((edges[k + 1] - edges[k]) / step), 64))
+        E = np.exp(t)
+        psi = E * _pole_residue(E, w_K, T, T_ref) / (E - w_K)
+        if k == 1:
+            tau = t - lw
+            near = np.abs(tau) < 1e-5
+            psi = np.where(near, lim, psi - hw / np.where(near, 1.0, tau))
+        h = t[1] - t[0]
+        q = p * h
+        if q < 1e-4:
+            a1 = 1.0 - q / 2 + q * q / 6 - q**3 / 24          # (1 − e^{−q})/q
+            b = 0.5 - q / 3 + q * q / 8 - q**3 / 30           # (1 − e^{−q}(1 + q))/q²
+        else:
+            a1 = -math.expm1(-q) / q
+            b = (-math.expm1(-q) - q * math.exp(-q)) / (q * q)
+        decay = math.exp(-q)
+        g = lfilter([1.0], [1.0, -decay], h * b * psi[:-1] + h * (a1 - b) * psi[1:],
+                    zi=[decay * g0])[0]
+        ts.append(t if k == 0 else t[1:])
+        gs.append(np.concatenate(([g0], g)) if k == 0 else g)
+        g0 = g[-1] + (hw * float(_ei_pole(p, _WIN)) if k == 1 else 0.0)
+    return np.concatenate(ts), np.concatenate(gs), hw, w_K, p
+
+
+def pv_peak_eval(table, E_K: np.ndarray, ln_b0: np.ndarray) -> np.ndarray:
+    """G_p(E)/b0^p = e^{p(ln E − ln b0)} g(E) from :func:`pv_peak_table`, for E ≤ b0 (every
+    exponential ≤ 1; 0 below the grid, G_p constant above it); E, b0 in K, ``ln_b0`` = ln b0
+    (arrays)."""
+    lnE, reg, hw, w, p = table
+    with np.errstate(divide="ignore"):
+        t = np.clip(np.log(E_K), lnE[0], lnE[-1])
+    tau = t - math.log(w)
+    win = np.abs(tau) < _WIN
+    g = np.interp(t, lnE, reg) + np.where(win, hw * _ei_pole(p, np.where(win, tau, 0.5)), 0.0)
+    return np.where(t <= lnE[0], 0.0, np.exp(p * (t - ln_b0)) * g)
+
+
+def shell_velocity(shell: ShellModel, s: np.ndarray, table, peak_table=None) -> np.ndarray:
+    """y_i = P̄ [G(b_i) − G(a_i)] (+ the peak term with ``peak_table``, module docstring),
+    J^-1 m^-3 (mean over samples = P∫ ñ F dE)."""
     c = np.sqrt(np.maximum(1.0 - s * s, 0.0))
     with np.errstate(divide="ignore"):
         a = shell.delta0_min_K / c
         b = np.minimum(shell.delta0_max_K / c, shell.delta_max_K / s)
     ok = np.isfinite(a) & (b > a)
     a, b = np.where(ok, a, 1.0), np.where(ok, b, 1.0)
-    return np.where(ok, shell.P_bar_per_J_m3 * (pv_eval(table, np.minimum(b, 1e300))
-                                                - pv_eval(table, a)), 0.0)
+    y = pv_eval(table, np.minimum(b, 1e300)) - pv_eval(table, a)
+    if peak_table is not None:
+        ln_b0 = math.log(shell.delta0_max_K) - np.log(np.where(ok, c, 1.0))
+        y = y + shell.peak_A * (pv_peak_eval(peak_table, b, ln_b0)
+                                - pv_peak_eval(peak_table, a, ln_b0))
+    return np.where(ok, shell.P_bar_per_J_m3 * y, 0.0)
 
 
 def polarization_constants(material, pol: str, who: str = _BY):
@@ -211,7 +313,7 @@ class Acoustic:
 
     def check_scenario(self, scenario, prefix: str) -> None:
         """ConfigError at load time unless the population has a shell estimator (tunneling,
-        uniform or sharp structural J0, or soft: :func:`.acoustic_soft.check_soft`) and the
+        uniform or structural J0, or soft: :func:`.acoustic_soft.check_soft`) and the
         material has what every polarization needs; with a TF rate channel, what
         :mod:`.acoustic_tf` needs instead."""
         if tf_channel(scenario) is not None:
@@ -220,7 +322,7 @@ class Acoustic:
             from .acoustic_soft import check_soft
             check_soft(self, scenario, prefix)
         else:
-            shell_model(scenario)
+            shell_model(scenario, peaked=True)
         for pol in self.polarizations:
             polarization_constants(scenario.material, pol)
 
@@ -248,19 +350,22 @@ def shell_densities(shell: ShellModel, s: np.ndarray, w_K, n_total: int) -> np.n
 
 def shell_velocities(shell: ShellModel, s: np.ndarray, tables_T, n_total: int) -> np.ndarray:
     """Per-sample principal-value velocity terms y (N, f) from one temperature's tables
-    (``tables_T[f]``), divided by ``n_total`` (contiguous)."""
-    return np.ascontiguousarray(np.stack([shell_velocity(shell, s, table) / n_total
-                                          for table in tables_T], axis=1))
+    (``tables_T[f]`` = (pv_table, pv_peak_table or None)), divided by ``n_total``."""
+    return np.ascontiguousarray(np.stack([shell_velocity(shell, s, *tabs) / n_total
+                                          for tabs in tables_T], axis=1))
 
 
 def resonance_setup(cfg, scenario, who: str = _BY):
     """What every shell-estimator accumulator needs: the shell model, ω (rad s^-1), ħω/k_B (K)
-    and the principal-value tables per (frequency, temperature) of ``cfg`` (fields
-    ``frequencies_Hz``, ``temperatures_K``, ``T_ref_K``)."""
-    shell = shell_model(scenario, who)
+    and the principal-value tables (pv_table, pv_peak_table or None for a flat J0) per
+    (frequency, temperature) of ``cfg`` (fields ``frequencies_Hz``, ``temperatures_K``,
+    ``T_ref_K``)."""
+    shell = shell_model(scenario, who, peaked=True)
     omega = 2.0 * PI * np.asarray(cfg.frequencies_Hz)
     w_K = HBAR * omega / K_B
-    tables = [[pv_table(w, T, cfg.T_ref_K) for T in cfg.temperatures_K] for w in w_K]
+    tables = [[(pv_table(w, T, cfg.T_ref_K),
+                pv_peak_table(w, T, cfg.T_ref_K, shell.peak_p) if shell.peak_A else None)
+               for T in cfg.temperatures_K] for w in w_K]
     return shell, omega, w_K, tables
 
 

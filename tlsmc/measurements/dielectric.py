@@ -47,7 +47,10 @@ Observables (``tan_delta`` = ε''/ε', ``deps_over_eps`` = Δε/ε(T) − Δε/�
 Rows: ``tan_delta`` at every (f, T, field_V_m) and ``deps_over_eps`` at field_V_m = 0,
 each with ``part`` = resonant / relaxation / total (total's error includes the covariance
 of the parts: same samples).  Material: ``dipole_debye``, ``eps_r``, ``T2_s`` (T2 used as
-given, not capped at 2T1).  Population: tunneling with uniform J0 (as the acoustic one).
+given, not capped at 2T1).  Population: tunneling with a uniform or structural J0, 'sharp'
+or 'peaked' (as the acoustic one: x_i evaluates the pdf on the shell, and y_i adds the peak's
+power-law term P̄A(u_i/Δ0max)^{2/w}[G_p(b_i) − G_p(a_i)] from one more principal-value table
+per (ω, T), :func:`tlsmc.measurements.acoustic.pv_peak_table`).
 """
 from __future__ import annotations
 
@@ -132,9 +135,10 @@ class Dielectric:
             require(len(set(values)) == len(values), f"{prefix}.{name} has duplicates")
 
     def check_scenario(self, scenario, prefix: str) -> None:
-        """ConfigError at load time: tunneling population with uniform J0, material p, εr
+        """ConfigError at load time: tunneling population (uniform or structural J0, sharp or
+        peaked), material p, εr
         (and T2 and at least one rate channel when a field is > 0)."""
-        shell_model(scenario, _BY)
+        shell_model(scenario, _BY, peaked=True)
         saturating = any(F > 0 for F in self.fields_V_m)
         dielectric_constants(scenario.material, need_T2=saturating)
         if saturating and not tuple(scenario.rates):
