@@ -231,7 +231,8 @@ def pv_peak_table(w_K: float, T: float, T_ref: float, p: float, n: int = _N_PV):
     for k in range(3):
         t = np.linspace(edges[k], edges[k + 1], max(int((edges[k + 1] - edges[k]) / step), 64))
         E = np.exp(t)
-        psi = E * _pole_residue(E, w_K, T, T_ref) / (E - w_K)
+        with np.errstate(divide="ignore", invalid="ignore"):     # E = w: replaced below
+            psi = E * _pole_residue(E, w_K, T, T_ref) / (E - w_K)
         if k == 1:
             tau = t - lw
             near = np.abs(tau) < 1e-5
