@@ -44,8 +44,8 @@ Peaked structural J0 (pdf = 1 + A e^{−(J0 − J_str)/w} on [J_str, J_max]): on
 J0*(E, s) − J_str = 2 ln(Δ0max/(E u_i)), u_i = √(1 − s_i²), so the peak term is the power law
 A (E u_i/Δ0max)^p, p = 2/w, and
 
-.. math:: y_i = \bar P\,[G(b_i) − G(a_i)] + \bar P A\,\Big(\frac{u_i}{Δ_{0max}}\Big)^p
-          [G_p(b_i) − G_p(a_i)],\qquad G_p(E) = P\!\int_0^E E'^p F(E')\,dE',
+.. math:: y_i = \\bar P\\,[G(b_i) − G(a_i)] + \\bar P A\\,\\Big(\\frac{u_i}{Δ_{0max}}\\Big)^p
+          [G_p(b_i) − G_p(a_i)],\\qquad G_p(E) = P\\!\\int_0^E E'^p F(E')\\,dE',
 
 one more table per (ω, T) (:func:`pv_peak_table`).  E^p overflows for narrow peaks (p ≤ 40),
 so the table holds g(E) = E^{−p} G_p(E) (a recurrence with factors e^{−p Δln E} ≤ 1,
