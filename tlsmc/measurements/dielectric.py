@@ -2,7 +2,8 @@
 
 The acoustic formulas (:mod:`tlsmc.measurements.acoustic`) with γε → p·F = pF cosθ,
 ρv² → ε0εr and the isotropic orientational average ⟨cos²θ⟩ = 1/3; the shell estimator,
-the principal-value table and the relaxation kernel are **the acoustic ones** (imported).
+the principal-value table and the relaxation kernel are **the acoustic ones** (imported from
+:mod:`.acoustic_base`).
 Hamiltonian (p = ½ ∂Δ/∂F along the dipole, the analogue of γ = ½ ∂Δ/∂ε)
 
 .. math:: H = \\tfrac12(Δσ_z + Δ_0σ_x) + pF\\cosθ\\cos(ωt)\\,σ_z .
@@ -64,8 +65,8 @@ from ..config import ConfigError, param, require
 from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
-from .acoustic import (_parts, resonance_setup, shell_densities, shell_model, shell_variates,
-                       shell_velocities)
+from .acoustic_base import (_parts, resonance_setup, shell_densities, shell_model,
+                            shell_variates, shell_velocities)
 from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
