@@ -22,7 +22,8 @@ from .common import FieldSums, make_rows, standard_error
 
 __all__ = ["ShellModel", "flat_j0", "shell_model", "shell_variates", "shell_density",
            "pv_table", "pv_eval", "pv_peak_table", "pv_peak_eval", "shell_velocity",
-           "polarization_constants", "shell_densities", "shell_velocities", "resonance_setup"]
+           "polarization_constants", "shell_densities", "shell_velocities", "velocity_sums",
+           "resonance_setup"]
 
 _BY = "the acoustic measurement"
 _N_PV = 20001     # log-grid points of a PV table (trapezoid in ln E, rel. error ~1e-7)
@@ -251,6 +252,16 @@ def shell_velocities(shell: ShellModel, s: np.ndarray, tables_T, n_total: int) -
                                           for tabs in tables_T], axis=1))
 
 
+def velocity_sums(shell: ShellModel, s: np.ndarray, tables, j: int, n_total: int,
+                  vel_j: np.ndarray) -> np.ndarray:
+    """y (N, f) of temperature index ``j`` (:func:`shell_velocities` of ``tables[f][j]``), its
+    Σy and Σy² added to ``vel_j`` (f, 2); returns y for the cross moments."""
+    y = shell_velocities(shell, s, [tab[j] for tab in tables], n_total)
+    vel_j[:, 0] += y.sum(0)
+    vel_j[:, 1] += (y * y).sum(0)
+    return y
+
+
 def resonance_setup(cfg, scenario, who: str = _BY):
     """What every shell-estimator accumulator needs: the shell model, ω (rad s^-1), ħω/k_B (K)
     and the principal-value tables (pv_table, pv_peak_table or None for a flat J0) per
@@ -289,9 +300,7 @@ class _AcousticAcc(FieldSums):
         wD2 = weight * spectrum.D_unit**2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
-            y = shell_velocities(self.shell, s, [tab[j] for tab in self.tables], self.n)
-            out["vel"][j, :, 0] += y.sum(0)
-            out["vel"][j, :, 1] += (y * y).sum(0)
+            y = velocity_sums(self.shell, s, self.tables, j, self.n, out["vel"][j])
             relaxation_sums(wD2, spectrum.E_K, rates_at(T).K, K_ref, T, self.cfg.T_ref_K,
                             self.omega, x, y, out["rel"][j])
 

@@ -66,7 +66,7 @@ from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
 from .acoustic_base import (_parts, resonance_setup, shell_densities, shell_model,
-                            shell_variates, shell_velocities)
+                            shell_variates, velocity_sums)
 from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
@@ -189,9 +189,7 @@ class _DielectricAcc(FieldSums):
         wD2 = weight * spectrum.D_unit**2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
-            y = shell_velocities(self.shell, s, [tab[j] for tab in self.tables], self.n)
-            out["vel"][j, :, 0] += y.sum(0)
-            out["vel"][j, :, 1] += (y * y).sum(0)
+            y = velocity_sums(self.shell, s, self.tables, j, self.n, out["vel"][j])
             K = rates_at(T).K
             for k, gk in enumerate(self._saturation(s, x, T)):
                 xg = np.ascontiguousarray(x * gk)
