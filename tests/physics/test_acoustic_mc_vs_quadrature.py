@@ -151,3 +151,18 @@ def test_peaked_structural_j0_within_4_sigma(amplitude, width):
         sharp = acoustic_exact(flat, r.f_Hz, r.T_K, 0.3, m.gamma_l_eV, m.density_kg_m3,
                                m.v_l_m_s)[(r.observable, "resonant")]
         assert abs(r.exact - sharp) > 10 * r.mc_stderr, r
+
+
+def test_velocity_with_delta0_max_just_above_hbar_omega():
+    """Δ0max = 0.0512 K, 7 % above ħω(1 GHz): the quadrature's breakpoints Δmax and
+    hypot(Δmax, Δ0min) are 1e-14 apart, which made QUADPACK fail silently (velocity 15 % off,
+    z = −13) until kinks() merged them."""
+    t = dict(TABLE, run=dict(TABLE["run"], n_tls=16384),
+             population={"model": "tunneling", "delta_max_K": 2.0, "delta_knee_K": 1e-4,
+                         "J0": {"distribution": "structural", "J_str": 16.0, "J_max": 40.0}},
+             measurement=[dict(TABLE["measurement"][0], frequencies_Hz=[1e9],
+                               temperatures_K=[0.05, 3.0], polarizations=["l"])])
+    c = tlsmc.run(tlsmc.parse_scenario(t)).comparison
+    v = c[(c.observable == "dv_over_v") & (c.part == "resonant")]
+    assert len(v) == 2 and (v.mc_stderr > 0).all()
+    assert (v.z.abs() < 4).all(), v
