@@ -10,7 +10,8 @@ import pytest
 import tlsmc
 from tlsmc._kernels.acoustics import relaxation_sums, relaxation_sums_numpy
 from tlsmc.config import ConfigError
-from tlsmc.measurements.acoustic import pv_eval, pv_table, shell_density, shell_model
+from tlsmc.measurements.acoustic import (pv_eval, pv_peak_eval, pv_peak_table, pv_table,
+                                         shell_density, shell_model, shell_velocity)
 
 ACOUSTIC = {"kind": "acoustic", "frequencies_Hz": [1e6, 1e9], "temperatures_K": [0.01, 0.3],
             "T_ref_K": 0.3, "polarizations": ["l", "t"]}
@@ -36,12 +37,81 @@ def test_bad_input_rejected_by_name(base_table, changes, message):
     assert message in str(exc.value) and "\n" not in str(exc.value)
 
 
-def test_peaked_j0_refused(base_table):
+PEAKED = {"distribution": "structural", "J_str": 12.5, "J_max": 40.0, "shape": "peaked",
+          "peak_amplitude": 20.0, "peak_width": 0.5}
+
+
+def test_peaked_j0_accepted_but_conduction_still_refuses(base_table):
+    """acoustic and dielectric evaluate the peak (pv_peak_table); the conduction kernel's
+    resonant part assumes pdf = 1 on the shell and must still refuse it, at load time."""
     t = _table(base_table)
-    t["population"]["J0"] = {"distribution": "structural", "J_str": 2.0, "J_max": 60.0,
-                             "shape": "peaked", "peak_amplitude": 3.0}
-    with pytest.raises(ConfigError, match="population.J0.shape must be 'sharp'"):
-        tlsmc.parse_scenario(t)          # at load time, before anything runs
+    t["population"]["J0"] = dict(PEAKED)
+    sh = shell_model(tlsmc.parse_scenario(t), peaked=True)
+    assert sh.peak_A == 20.0 and sh.peak_p == pytest.approx(4.0)
+    t["material"].update(dipole_debye=1.0, eps_r=3.8)
+    t["measurement"] = [{"kind": "dielectric", "frequencies_Hz": [5e9], "temperatures_K": [0.1],
+                         "T_ref_K": 0.1}]
+    tlsmc.parse_scenario(t)
+    t["measurement"] = [{"kind": "thermal_conductivity", "temperatures_K": [0.1, 1.0]}]
+    with pytest.raises(ConfigError, match="population.J0.shape must be 'sharp' for the"):
+        tlsmc.parse_scenario(t)
+
+
+@pytest.mark.parametrize("p", [40.0, 4.0, 2.0 / 3.0])
+def test_pv_peak_table_against_quad(p):
+    """G_p(E)/b0^p = P∫_0^E (E'/b0)^p F by the scaled table vs scipy's Cauchy-weight quad,
+    p = 2/w up to the narrowest peak (w = 0.05), E on both sides of and inside the pole window."""
+    from scipy import integrate
+    w, T, Tr = 0.05, 0.02, 0.3
+    tab = pv_peak_table(w, T, Tr, p)
+    for E, b0 in ((0.02, 0.025), (0.03, 0.04), (0.049, 0.05), (0.051, 0.06), (0.08, 0.1),
+                  (0.2, 0.25), (1.0, 1.2)):
+        def g(e):
+            return (math.tanh(e / (2 * T)) - math.tanh(e / (2 * Tr))) * e / (e + w) * (e / b0) ** p
+        opts = dict(epsabs=0.0, epsrel=1e-12, limit=500)
+        if E < w:
+            ref = integrate.quad(lambda e: g(e) / (e - w), 0, E, **opts)[0]
+        else:
+            top = min(E, 2 * w)
+            ref = integrate.quad(g, 0, top, weight="cauchy", wvar=w, **opts)[0]
+            if E > top:
+                ref += integrate.quad(lambda e: g(e) / (e - w), top, E, **opts)[0]
+        got = pv_peak_eval(tab, np.array([E]), np.array([math.log(b0)]))[0]
+        assert got == pytest.approx(ref, rel=2e-5, abs=1e-12), (E, b0)
+
+
+@pytest.mark.parametrize("width", [0.05, 0.5, 3.0])
+def test_peaked_velocity_term_brute_force(base_table, width):
+    """Per sample, y_i = P∫ P̄ pdf(J0*(E, s_i)) 1[E s_i ≤ Δmax] F(E) dE with the population's own
+    pdf (not the power law of the estimator) integrated by scipy over the sample's E-window."""
+    from scipy import integrate
+    t = _table(base_table)
+    t["population"] = {"model": "tunneling", "delta_max_K": 0.5, "delta_sampling": "uniform",
+                       "J0": dict(PEAKED, peak_width=width)}
+    sh = shell_model(tlsmc.parse_scenario(t), peaked=True)
+    w, T, Tr = 0.048, 0.1, 0.3
+    s = np.array([0.02, 0.3, 0.7, 0.95])
+    y = shell_velocity(sh, s, pv_table(w, T, Tr), pv_peak_table(w, T, Tr, sh.peak_p))
+    for si, yi in zip(s, y):
+        u = math.sqrt(1 - si * si)
+
+        def g(E):                  # integrand times (E − w)
+            J = 2 * math.log(sh.two_hbar_nu_K / (E * u))
+            return (sh.J0.pdf(J) * (math.tanh(E / (2 * T)) - math.tanh(E / (2 * Tr)))
+                    * E / (E + w))
+        a, b = sh.delta0_min_K / u, min(sh.delta0_max_K / u, sh.delta_max_K / si)
+        opts = dict(epsabs=0.0, epsrel=1e-11, limit=800)
+        lo, hi = max(a, 0.5 * w), min(b, 1.5 * w)
+        ref = 0.0
+        if lo < w < hi:
+            ref += integrate.quad(g, lo, hi, weight="cauchy", wvar=w, **opts)[0]
+            pieces = [(a, lo), (hi, b)]
+        else:
+            pieces = [(a, b)]
+        for x0, x1 in pieces:
+            if x1 > x0:
+                ref += integrate.quad(lambda e: g(e) / (e - w), x0, x1, **opts)[0]
+        assert yi / sh.P_bar_per_J_m3 == pytest.approx(ref, rel=2e-5, abs=1e-9), si
 
 
 def test_kernel_matches_numpy():

@@ -121,3 +121,48 @@ def test_closed_form_columns_in_regime(comparison):
     assert len(c) > 0
     res = c[c.part == "resonant"]
     assert np.allclose(res.exact, res.closed_form, rtol=2e-4, atol=0)
+
+
+@pytest.mark.parametrize("amplitude, width", [(20.0, 0.5), (5.0, 3.0)])
+def test_peaked_structural_j0_within_4_sigma(amplitude, width):
+    """A peaked structural J0, pdf = 1 + A e^{−(J0 − J_str)/w} (Δ0max = 0.29 K between ħω at
+    1 and 10 GHz): every row of MC vs the quadrature (which integrates the peak itself, over θ
+    and J0), and the peak really moves the resonant rows (by ≫ their error bars)."""
+    from dataclasses import replace
+    t = dict(TABLE, run=dict(TABLE["run"], n_tls=32768),
+             population={"model": "tunneling", "delta_max_K": 2.0, "delta_knee_K": 1e-4,
+                         "J0": {"distribution": "structural", "J_str": 12.5, "J_max": 40.0,
+                                "shape": "peaked", "peak_amplitude": amplitude,
+                                "peak_width": width}},
+             measurement=[dict(TABLE["measurement"][0], frequencies_Hz=[1e9, 1e10],
+                               temperatures_K=[0.05, 3.0], polarizations=["l"])])
+    sc = tlsmc.parse_scenario(t)
+    c = tlsmc.run(sc).comparison
+    assert len(c) == 2 * 2 * 3 * 3 and c.exact.notna().all() and c.closed_form.isna().all()
+    tiny = c.mc_stderr <= 1e-7 * c.exact.abs()
+    assert ((c.mc - c.exact)[tiny].abs() <= 3e-5 * c.exact[tiny].abs()).all()
+    assert (c.z[~tiny].abs() < 4).all(), c[~tiny][c.z[~tiny].abs() >= 4]
+    q = acoustic_quadrature(sc, peaked=True)
+    flat = replace(q, peak_A=0.0)
+    m = sc.material
+    res = c[(c.part == "resonant") & (c.observable != "Q_inv") & (c.exact != 0)]
+    assert len(res) == 8
+    for r in res.itertuples():
+        sharp = acoustic_exact(flat, r.f_Hz, r.T_K, 0.3, m.gamma_l_eV, m.density_kg_m3,
+                               m.v_l_m_s)[(r.observable, "resonant")]
+        assert abs(r.exact - sharp) > 10 * r.mc_stderr, r
+
+
+def test_velocity_with_delta0_max_just_above_hbar_omega():
+    """Δ0max = 0.0512 K, 7 % above ħω(1 GHz): the quadrature's breakpoints Δmax and
+    hypot(Δmax, Δ0min) are 1e-14 apart, which made QUADPACK fail silently (velocity 15 % off,
+    z = −13) until kinks() merged them."""
+    t = dict(TABLE, run=dict(TABLE["run"], n_tls=16384),
+             population={"model": "tunneling", "delta_max_K": 2.0, "delta_knee_K": 1e-4,
+                         "J0": {"distribution": "structural", "J_str": 16.0, "J_max": 40.0}},
+             measurement=[dict(TABLE["measurement"][0], frequencies_Hz=[1e9],
+                               temperatures_K=[0.05, 3.0], polarizations=["l"])])
+    c = tlsmc.run(tlsmc.parse_scenario(t)).comparison
+    v = c[(c.observable == "dv_over_v") & (c.part == "resonant")]
+    assert len(v) == 2 and (v.mc_stderr > 0).all()
+    assert (v.z.abs() < 4).all(), v

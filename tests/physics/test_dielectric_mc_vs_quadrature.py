@@ -81,3 +81,20 @@ def test_ensemble_vs_textbook_saturation():
     np.testing.assert_allclose(ens / book, math.sqrt(3) / 2, rtol=1e-3)
     slope = np.polyfit(np.log(F), np.log(ens), 1)[0]
     assert slope == pytest.approx(-1.0, abs=1e-3)
+
+
+def test_peaked_structural_j0_within_4_sigma():
+    """A narrow, tall J0 peak (A = 50, w = 0.3: p = 2/w ≈ 6.7) just above J_str = 12.5
+    (Δ0max = 0.29 K > ħω = 0.24 K): tan δ (saturated or not) and Δε/ε, MC vs quadrature."""
+    t = dict(TABLE, run=dict(TABLE["run"], n_tls=32768),
+             population={"model": "tunneling", "delta_max_K": 2.0, "delta_knee_K": 1e-4,
+                         "J0": {"distribution": "structural", "J_str": 12.5, "J_max": 40.0,
+                                "shape": "peaked", "peak_amplitude": 50.0, "peak_width": 0.3}},
+             measurement=[dict(TABLE["measurement"][0], frequencies_Hz=[5e9],
+                               temperatures_K=[0.02, 1.0], fields_V_m=[0.0, 1000.0])])
+    c = tlsmc.run(tlsmc.parse_scenario(t)).comparison
+    assert len(c) == 2 * (3 * 2 + 3) and c.exact.notna().all() and c.closed_form.isna().all()
+    live = c.exact != 0
+    assert (c.z[live].abs() < 4).all(), c[live][c.z[live].abs() >= 4]
+    res = c[(c.part == "resonant") & live]
+    assert len(res) == 6 and (res.mc_stderr > 1e-4 * res.exact.abs()).all()

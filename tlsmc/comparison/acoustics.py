@@ -3,7 +3,8 @@
 (:mod:`tlsmc.analytic.closed_forms.acoustics`), one row per (observable, part, f, T,
 polarization).  ``closed_form``: resonant rows πC(ω/v)tanh / πC tanh and the digamma
 velocity law; relaxation rows the plateau (π/2)C or the low-T T³ law (one_phonon only);
-NaN outside each regime.  Needs a uniform J0 distribution and the one_phonon channel alone.
+NaN outside each regime (and for a peaked J0, which has no closed form).  Needs the
+one_phonon channel alone and a uniform or structural (sharp or peaked) J0.
 """
 from __future__ import annotations
 
@@ -29,29 +30,36 @@ NOTE = ("acoustic: exact = independent quadrature of the same cut-off STM "
 from ..units import EV as _EV, HBAR as _HBAR, K_B as _KB
 
 
-def acoustic_quadrature(scenario) -> AcousticQuad:
+def acoustic_quadrature(scenario, peaked: bool = False) -> AcousticQuad:
     """The quadrature model of a tunneling scenario (one_phonon only, J0 pdf constant on its
-    support: uniform or structural 'sharp')."""
+    support: uniform or structural 'sharp'; with ``peaked`` also a peaked structural J0, whose
+    peak the quadrature integrates itself from (A, w): its J_pdf is then the flat part)."""
     if [type(r) for r in scenario.rates] != [OnePhonon]:
         raise NoCounterpart("acoustic quadrature: only the one_phonon channel alone")
     pop, m = scenario.population, scenario.material
-    if not flat_j0(pop.J0):
+    flat = flat_j0(pop.J0)
+    if not (flat or peaked):
         raise NoCounterpart("acoustic quadrature: a J0 pdf constant on its support only")
     a = ((m.gamma_l_eV * _EV) ** 2 / m.v_l_m_s**5 + 2 * (m.gamma_t_eV * _EV) ** 2 / m.v_t_m_s**5) \
         * _KB**3 / (2 * math.pi * m.density_kg_m3 * _HBAR**4)
     lo, hi = pop.J0.support
-    return AcousticQuad(m.P_bar_per_J_m3, pop.delta_max_K, lo, hi, pop.J0.pdf,
-                        2 * _HBAR * m.nu_rad_s / _KB, a)
+    if flat:
+        return AcousticQuad(m.P_bar_per_J_m3, pop.delta_max_K, lo, hi, pop.J0.pdf,
+                            2 * _HBAR * m.nu_rad_s / _KB, a)
+    return AcousticQuad(m.P_bar_per_J_m3, pop.delta_max_K, lo, hi,
+                        lambda J: ((J >= lo) & (J <= hi)).astype(float),
+                        2 * _HBAR * m.nu_rad_s / _KB, a, pop.J0.peak_amplitude, pop.J0.peak_width)
 
 
 def acoustic_rows(measurement, context, scenario) -> list[dict]:
     """Analytic rows of one ``acoustic`` measurement (TF channels: :mod:`.tf_acoustics`)."""
     if tf_channel(scenario) is not None:
         return tf_acoustic_rows(measurement, context, scenario)
-    q = acoustic_quadrature(scenario)
+    q = acoustic_quadrature(scenario, peaked=True)
     m, cfg = scenario.material, measurement
     rows: list[dict] = []
     d0min, d0max, dmax = q.d0_min, q.d0_max, q.delta_max_K
+    stm = q.peak_A == 0.0            # the closed forms are the STM's (pdf = 1 on the support)
     for pol in cfg.polarizations:
         g = getattr(m, f"gamma_{pol}_eV")
         v = getattr(m, f"v_{pol}_m_s")
@@ -61,16 +69,16 @@ def acoustic_rows(measurement, context, scenario) -> list[dict]:
             w = _HBAR * omega / _KB
             for T in cfg.temperatures_K:
                 ex = acoustic_exact(q, f, T, cfg.T_ref_K, g, m.density_kg_m3, v)
-                qres = cf.resonant_Q_inv(C, w, T) if cf.resonant_regime(w, d0min, d0max, dmax) \
-                    else math.nan
-                if cf.plateau_regime(omega, q.a_rate, T, d0min, d0max, dmax):
+                qres = cf.resonant_Q_inv(C, w, T) if stm and cf.resonant_regime(
+                    w, d0min, d0max, dmax) else math.nan
+                if stm and cf.plateau_regime(omega, q.a_rate, T, d0min, d0max, dmax):
                     qrel = cf.plateau_Q_inv(C)
-                elif cf.low_T_regime(omega, q.a_rate, T, d0max, dmax):
+                elif stm and cf.low_T_regime(omega, q.a_rate, T, d0max, dmax):
                     qrel = cf.low_T_Q_inv(C, q.a_rate, T, omega)
                 else:
                     qrel = math.nan
                 dv = (cf.digamma_velocity(C, w, T, cfg.T_ref_K)
-                      if cf.velocity_regime(w, T, cfg.T_ref_K, d0min, d0max, dmax) else math.nan)
+                      if stm and cf.velocity_regime(w, T, cfg.T_ref_K, d0min, d0max, dmax) else math.nan)
                 closed = {("Q_inv", "resonant"): qres, ("Q_inv", "relaxation"): qrel,
                           ("Q_inv", "total"): qres + qrel, ("dv_over_v", "resonant"): dv,
                           ("dv_over_v", "relaxation"): math.nan, ("dv_over_v", "total"): math.nan}

@@ -4,7 +4,8 @@
 field_V_m).  ``closed_form``: resonant tan δ0 tanh(ħω/2kT) g(3F²/F_c²) (g = 1 at F = 0;
 isotropic dipoles, one-phonon T1, exact for ñ = P̄), relaxation plateau/low-T law at every
 field (the relaxation part is linear response), the digamma law of Δε/ε; NaN outside each
-regime.  Needs a uniform J0 distribution and the one_phonon channel alone.
+regime (and for a peaked J0, which has no closed form).  Needs the one_phonon channel alone
+and a uniform or structural (sharp or peaked) J0.
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ _KB, _HBAR = 1.380649e-23, 1.054571817e-34
 
 def dielectric_rows(measurement, context, scenario) -> list[dict]:
     """Analytic rows of one ``dielectric`` measurement."""
-    q = acoustic_quadrature(scenario)
+    q = acoustic_quadrature(scenario, peaked=True)
+    stm = q.peak_A == 0.0            # the closed forms are the STM's (pdf = 1 on the support)
     m, cfg = scenario.material, measurement
     C = cf.strength(m.P_bar_per_J_m3, m.dipole_debye, m.eps_r)
     td0 = math.pi * C
@@ -35,13 +37,13 @@ def dielectric_rows(measurement, context, scenario) -> list[dict]:
     for f in cfg.frequencies_Hz:
         omega = 2 * math.pi * f
         w = _HBAR * omega / _KB
-        res_ok = acf.resonant_regime(w, d0min, d0max, dmax)
+        res_ok = stm and acf.resonant_regime(w, d0min, d0max, dmax)
         for T in cfg.temperatures_K:
             ex = dielectric_exact(q, f, T, cfg.T_ref_K, m.dipole_debye, m.eps_r, m.T2_s,
                                   cfg.fields_V_m)
-            if acf.plateau_regime(omega, q.a_rate, T, d0min, d0max, dmax):
+            if stm and acf.plateau_regime(omega, q.a_rate, T, d0min, d0max, dmax):
                 rel = cf.plateau_tan_delta(C)
-            elif acf.low_T_regime(omega, q.a_rate, T, d0max, dmax):
+            elif stm and acf.low_T_regime(omega, q.a_rate, T, d0max, dmax):
                 rel = cf.low_T_tan_delta(C, q.a_rate, T, omega)
             else:
                 rel = math.nan
@@ -59,7 +61,7 @@ def dielectric_rows(measurement, context, scenario) -> list[dict]:
                                ("tan_delta", "relaxation", F): rel,
                                ("tan_delta", "total", F): res + rel})
             dv = (cf.digamma_deps(C, w, T, cfg.T_ref_K)
-                  if acf.velocity_regime(w, T, cfg.T_ref_K, d0min, d0max, dmax) else math.nan)
+                  if stm and acf.velocity_regime(w, T, cfg.T_ref_K, d0min, d0max, dmax) else math.nan)
             closed.update({("deps_over_eps", "resonant", 0.0): dv,
                            ("deps_over_eps", "relaxation", 0.0): math.nan,
                            ("deps_over_eps", "total", 0.0): math.nan})

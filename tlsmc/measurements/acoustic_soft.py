@@ -60,7 +60,7 @@ from scipy.special import ndtri
 
 from .._kernels.acoustics import relaxation_sums
 from ..config import require
-from .acoustic import _AcousticAcc, polarization_constants
+from .acoustic_base import _AcousticAcc, polarization_constants
 from ..population.soft import to_type2_frame
 from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, symmetric_depth
 from ..units import HBAR, K_B, PI

@@ -57,7 +57,7 @@ import numpy as np
 from .._kernels.conduction import conduction_sums
 from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, PI
-from .acoustic import polarization_constants, shell_model, shell_variates
+from .acoustic_base import polarization_constants, shell_model, shell_variates
 from .common import FieldSums, check_temperatures, make_rows
 from .conduction_tf import TF_PARTS, TFScattering
 

@@ -2,7 +2,8 @@
 
 The acoustic formulas (:mod:`tlsmc.measurements.acoustic`) with γε → p·F = pF cosθ,
 ρv² → ε0εr and the isotropic orientational average ⟨cos²θ⟩ = 1/3; the shell estimator,
-the principal-value table and the relaxation kernel are **the acoustic ones** (imported).
+the principal-value table and the relaxation kernel are **the acoustic ones** (imported from
+:mod:`.acoustic_base`).
 Hamiltonian (p = ½ ∂Δ/∂F along the dipole, the analogue of γ = ½ ∂Δ/∂ε)
 
 .. math:: H = \\tfrac12(Δσ_z + Δ_0σ_x) + pF\\cosθ\\cos(ωt)\\,σ_z .
@@ -47,9 +48,12 @@ Observables (``tan_delta`` = ε''/ε', ``deps_over_eps`` = Δε/ε(T) − Δε/�
 Rows: ``tan_delta`` at every (f, T, field_V_m) and ``deps_over_eps`` at field_V_m = 0,
 each with ``part`` = resonant / relaxation / total (total's error includes the covariance
 of the parts: same samples).  Material: ``dipole_debye``, ``eps_r``, ``T2_s`` (T2 used as
-given, not capped at 2T1).  Population: tunneling with uniform J0 (as the acoustic one), or
-soft potentials (:mod:`.dielectric_soft`: field coupled to the coordinate y, dipole
-``soft_dipole_debye`` per unit y; no resonant Δε/ε rows).
+given, not capped at 2T1).  Population: tunneling with a uniform or structural J0, 'sharp'
+or 'peaked' (as the acoustic one: x_i evaluates the pdf on the shell, and y_i adds the peak's
+power-law term P̄A(u_i/Δ0max)^{2/w}[G_p(b_i) − G_p(a_i)] from one more principal-value table
+per (ω, T), :func:`tlsmc.measurements.acoustic.pv_peak_table`), or soft potentials
+(:mod:`.dielectric_soft`: field coupled to the coordinate y, dipole ``soft_dipole_debye`` per
+unit y; no resonant Δε/ε rows).
 """
 from __future__ import annotations
 
@@ -63,8 +67,9 @@ from ..config import ConfigError, param, require
 from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
-from .acoustic import (_is_soft, _parts, resonance_setup, shell_densities, shell_model,
-                       shell_variates, shell_velocities)
+from .acoustic import _is_soft
+from .acoustic_base import (_parts, resonance_setup, shell_densities, shell_model,
+                            shell_variates, velocity_sums)
 from .common import FieldSums, check_temperatures, make_rows
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
@@ -136,13 +141,13 @@ class Dielectric:
             require(len(set(values)) == len(values), f"{prefix}.{name} has duplicates")
 
     def check_scenario(self, scenario, prefix: str) -> None:
-        """ConfigError at load time: tunneling population with uniform J0, material p, εr
-        (and T2 and at least one rate channel when a field is > 0); soft population:
-        :func:`.dielectric_soft.check_soft_dielectric`."""
+        """ConfigError at load time: tunneling population (uniform or structural J0, sharp or
+        peaked), material p, εr (and T2 and at least one rate channel when a field is > 0);
+        soft population: :func:`.dielectric_soft.check_soft_dielectric`."""
         if _is_soft(scenario):
             from .dielectric_soft import check_soft_dielectric
             return check_soft_dielectric(self, scenario, prefix)
-        shell_model(scenario, _BY)
+        shell_model(scenario, _BY, peaked=True)
         saturating = any(F > 0 for F in self.fields_V_m)
         dielectric_constants(scenario.material, need_T2=saturating)
         if saturating and not tuple(scenario.rates):
@@ -195,9 +200,7 @@ class _DielectricAcc(FieldSums):
         wD2 = weight * spectrum.D_unit**2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
-            y = shell_velocities(self.shell, s, [tab[j] for tab in self.tables], self.n)
-            out["vel"][j, :, 0] += y.sum(0)
-            out["vel"][j, :, 1] += (y * y).sum(0)
+            y = velocity_sums(self.shell, s, self.tables, j, self.n, out["vel"][j])
             K = rates_at(T).K
             for k, gk in enumerate(self._saturation(s, x, T)):
                 xg = np.ascontiguousarray(x * gk)

@@ -15,6 +15,14 @@ Reduced integrals (energies in K, densities per K; multiply by the prefactors of
   h = ωτ/(1+ω²τ²) (absorption) or 1/(1+ω²τ²) (velocity; T minus T_ref);
 * resonant velocity: P∫ dE ñ(E) [tanh(E/2T) − tanh(E/2T_ref)] E/(E² − w²) with
   scipy.integrate.quad (Cauchy weight on an interval around the pole).
+
+Peaked structural J0: pdf = J_pdf(J0) + A e^{−(J0 − J_lo)/w} on [J_lo, J_hi] (``peak_A``,
+``peak_w``; J_pdf the flat part).  The peak term is integrated apart, in its own variables:
+in ñ(E) over θ = arcsin(Δ/E) (Δ0 = E cos θ, ds = cos θ dθ: smooth, no edge singularity),
+64 Gauss–Legendre panels up to where the peak has fallen by e^{−45}; in the relaxation sum
+over J0 itself (dx/x = −dJ0 at fixed E, so ∫dx 2P̄ pdf √(1−x)/x h = ∫dJ0 2P̄ pdf √(1−x) h),
+panels of w/2 (graded towards x = 1, where √(1−x) has its edge), with E panels refined to
+max(2, p/4) per decade (p = 2/w: the peak makes the E integrand ∝ E^p below Δ0max).
 """
 from __future__ import annotations
 
@@ -48,7 +56,8 @@ def _log_panels(lo, hi, per_decade=1):
 @dataclass(frozen=True)
 class AcousticQuad:
     """The cut-off STM (energies in K): P̄ (J^-1 m^-3), Δ_max, J0 support and pdf, 2ħν/k_B,
-    one-phonon coefficient a (s^-1 K^-3)."""
+    one-phonon coefficient a (s^-1 K^-3); a peak A e^{−(J0 − J_lo)/w} added to J_pdf
+    (``peak_A`` = A, ``peak_w`` = w; module docstring)."""
 
     P_bar_per_J_m3: float
     delta_max_K: float
@@ -57,6 +66,8 @@ class AcousticQuad:
     J_pdf: Callable
     two_hbar_nu_K: float
     a_rate: float
+    peak_A: float = 0.0
+    peak_w: float = 1.0
 
     @property
     def d0_min(self) -> float:
@@ -84,11 +95,39 @@ class AcousticQuad:
             x, w = _gauss(a, b)
             d0 = np.sqrt(np.maximum(E * E - x * x, 0.0))
             total += float(np.sum(w * self._pdf_of_d0(d0)))
-        return self.P_bar_per_J_m3 * total / E
+        return self.P_bar_per_J_m3 * (total / E + self.peak_shell(E))
+
+    def peak_shell(self, E: float, weight: Callable | None = None) -> float:
+        """∫ds A (E u/Δ0max)^{2/w} weight(s, u) over the shell cut-offs (u = √(1 − s²)), by
+        θ = arcsin s: ∫dθ cos θ (...) (module docstring); 0 without a peak."""
+        if self.peak_A == 0.0:
+            return 0.0
+        p = 2.0 / self.peak_w
+        c_a = min(1.0, self.d0_max / E)                  # cos θ at the peak's top
+        th_a = math.acos(c_a)
+        th_b = min(math.acos(min(1.0, self.d0_min / E)), math.asin(min(1.0, self.delta_max_K / E)),
+                   math.acos(c_a * math.exp(-45.0 / p)))
+        if th_b <= th_a:
+            return 0.0
+        edges = np.linspace(th_a, th_b, 65)
+        th, wt = _gauss(edges[:-1], edges[1:])
+        th, wt = th.ravel(), wt.ravel()
+        u = np.cos(th)
+        f = u * np.exp(p * np.log(np.minimum(E * u / self.d0_max, 1.0)))
+        if weight is not None:
+            f = f * weight(np.sin(th), u)
+        return self.peak_A * float(np.sum(wt * f))
 
     def kinks(self):
+        """Breakpoints of ñ(E), K; kinks within 1e-9 (relative) of a smaller one dropped: QUADPACK
+        given two points 1e-14 apart (hypot(Δmax, Δ0min) ≈ Δmax) fails and returns an
+        integral off by 5 % (seen with Δ0max near ħω)."""
         d, a, b = self.delta_max_K, self.d0_min, self.d0_max
-        return sorted({a, b, d, math.hypot(d, a), math.hypot(d, b)})
+        out: list[float] = []
+        for k in sorted({a, b, d, math.hypot(d, a), math.hypot(d, b)}):
+            if not out or k > out[-1] * (1.0 + 1e-9):
+                out.append(k)
+        return out
 
     def pv_velocity(self, w: float, T: float, T_ref: float) -> float:
         """P∫ dE ñ(E)[tanh(E/2T) − tanh(E/2T_ref)] E/(E² − w²), J^-1 m^-3."""
@@ -139,15 +178,44 @@ class AcousticQuad:
                 ws.append((2 * s * wsg).ravel())
             x, wx = np.concatenate(xs), np.concatenate(ws)
             d0 = np.sqrt(x) * e
-            K = self.a_rate * d0 * d0 * e / np.tanh(e / (2 * T))
-            h = omega * K / (K * K + omega**2) if kind == "abs" else K * K / (K * K + omega**2)
+            h = self._response(d0, e, T, omega, kind)
             f = 2.0 * self.P_bar_per_J_m3 * self._pdf_of_d0(d0) * np.sqrt(np.maximum(1 - x, 0.0)) / x * h
-            out[i] = np.sum(wx * f)
+            out[i] = np.sum(wx * f) + self._relax_peak(e, T, omega, kind)
         return out
+
+    def _response(self, d0, e, T, omega, kind):
+        """h = ωτ/(1+ω²τ²) ('abs') or 1/(1+ω²τ²) ('vel'), τ = 1/K, K = a Δ0² E coth(E/2T)."""
+        K = self.a_rate * d0 * d0 * e / np.tanh(e / (2 * T))
+        return omega * K / (K * K + omega**2) if kind == "abs" else K * K / (K * K + omega**2)
+
+    def _relax_peak(self, e, T, omega, kind) -> float:
+        """The peak's ∫dJ0 2P̄ A e^{−(J0 − J_lo)/w} √(1 − x) h at one E (module docstring):
+        J0 from max(J_lo, J(x = 1)) over 45 widths (or to the cut-offs), panels of w/2."""
+        if self.peak_A == 0.0:
+            return 0.0
+        j1 = 2.0 * math.log(self.two_hbar_nu_K / e)              # x = (Δ0/E)² = e^{−(J0 − j1)}
+        ja = max(self.J_lo, j1)
+        jb = min(self.J_hi, ja + 45.0 * self.peak_w)
+        if self.delta_max_K < e:                                 # Δ ≤ Δmax: x ≥ 1 − (Δmax/E)²
+            jb = min(jb, j1 - math.log1p(-(self.delta_max_K / e) ** 2))
+        if jb <= ja:
+            return 0.0
+        L = jb - ja
+        edges = np.linspace(0.0, L, int(math.ceil(2.0 * L / self.peak_w)) + 1)
+        if ja == j1:                                             # √(1 − x) edge at x = 1
+            edges = np.unique(np.concatenate((edges, min(L, self.peak_w)
+                                              * np.geomspace(1e-12, 1.0, 25))))
+        J, wJ = _gauss(ja + edges[:-1], ja + edges[1:])
+        J, wJ = J.ravel(), wJ.ravel()
+        x = np.minimum(np.exp(j1 - J), 1.0)
+        h = self._response(np.sqrt(x) * e, e, T, omega, kind)
+        f = np.exp(-(J - self.J_lo) / self.peak_w) * np.sqrt(1.0 - x) * h
+        return 2.0 * self.P_bar_per_J_m3 * self.peak_A * float(np.sum(wJ * f))
 
     def relaxation(self, omega: float, T: float, kind: str) -> float:
         """∫dE (−∂f/∂E) ∫dx 2P̄_K pdf √(1−x)/x h, E in K, P̄_K = P̄ k_B per K: K^-1 m^-3."""
-        edges = np.unique(np.concatenate([_log_panels(1e-7 * T, 60.0 * T, 2),
+        per_decade = max(2, math.ceil(0.5 / self.peak_w)) if self.peak_A else 2   # p/4
+        edges = np.unique(np.concatenate([_log_panels(1e-7 * T, 60.0 * T, per_decade),
                                           [k for k in self.kinks() if 1e-7 * T < k < 60 * T]]))
         E, w = _gauss(edges[:-1], edges[1:])
         E, w = E.ravel(), w.ravel()

@@ -1,6 +1,7 @@
 """Deterministic quadrature of the STM dielectric response (PHYSICS §10), independent code.
 
-The same cut-off model as the Monte Carlo (Δ ∈ [0, Δ_max], uniform J0, Δ0 = 2ħν e^{−J0/2})
+The same cut-off model as the Monte Carlo (Δ ∈ [0, Δ_max], J0 uniform or structural with its
+peak, Δ0 = 2ħν e^{−J0/2})
 through :class:`~tlsmc.analytic.quadrature.acoustics.AcousticQuad` (own spectrum, own
 one-phonon rate K = a Δ0² E coth(E/2T), plain NumPy/SciPy) with γε → pF cosθ, ρv² → ε0εr
 and ⟨cos²θ⟩ = 1/3.  Nothing from the MC code (estimators, kernels, tlsmc.rates).
@@ -39,7 +40,16 @@ def _orientation_numeric(a: np.ndarray) -> np.ndarray:
 
 def saturated_ntilde(q: AcousticQuad, w: float, T: float, p_C_m: float, F: float,
                      T2: float) -> float:
-    """P̄∫ds pdf 1[...] g(a(s)), J^-1 m^-3 (= ñ(w) at F = 0)."""
+    """P̄∫ds pdf 1[...] g(a(s)), J^-1 m^-3 (= ñ(w) at F = 0); a peak of the J0 pdf by
+    :meth:`AcousticQuad.peak_shell` with the same factor g."""
+    def sat(s, u):
+        if F <= 0:
+            return np.ones_like(u)
+        K = q.a_rate * (u * w) ** 2 * w / math.tanh(w / (2.0 * T))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a = np.where(K > 0, (p_C_m * F * u / _HBAR) ** 2 * T2 / K, 0.0)
+        return _orientation_numeric(a)
+
     cuts = [0.0, 1.0, min(1.0, q.delta_max_K / w)]
     for d0 in (q.d0_min, q.d0_max):
         if d0 < w:
@@ -50,16 +60,10 @@ def saturated_ntilde(q: AcousticQuad, w: float, T: float, p_C_m: float, F: float
         s, ws = _gauss(lo, hi)
         s, ws = s.ravel(), ws.ravel()
         u = np.sqrt(1.0 - s * s)
-        d0 = u * w
         with np.errstate(divide="ignore"):
-            pdf = q.J_pdf(2.0 * np.log(q.two_hbar_nu_K / d0)) * (w * s <= q.delta_max_K)
-        if F > 0:
-            K = q.a_rate * d0 * d0 * w / math.tanh(w / (2.0 * T))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                a = np.where(K > 0, (p_C_m * F * u / _HBAR) ** 2 * T2 / K, 0.0)
-            pdf = pdf * _orientation_numeric(a)
-        total += float(np.sum(ws * pdf))
-    return q.P_bar_per_J_m3 * total
+            pdf = q.J_pdf(2.0 * np.log(q.two_hbar_nu_K / (u * w))) * (w * s <= q.delta_max_K)
+        total += float(np.sum(ws * pdf * sat(s, u)))
+    return q.P_bar_per_J_m3 * (total + q.peak_shell(w, sat))
 
 
 def dielectric_exact(q: AcousticQuad, f_Hz: float, T: float, T_ref: float, dipole_debye: float,
