@@ -12,6 +12,7 @@ from scipy import integrate
 import tlsmc
 from tlsmc.config import ConfigError
 from tlsmc.measurements import dielectric as dm
+from tlsmc.measurements import dielectric_base
 from tlsmc.units import DEBYE, EPS0
 
 DIEL = {"kind": "dielectric", "frequencies_Hz": [5e9], "temperatures_K": [1e-3, 0.1],
@@ -140,7 +141,7 @@ def test_wrong_factors_break_the_T0_test(base_table, monkeypatch, fake):
     def broken(*a, **k):
         p, eps, T2 = real(*a, **k)
         return (2 * p, eps, T2) if fake == "doubled_dipole" else (p, eps / 3, T2)
-    monkeypatch.setattr(dm, "dielectric_constants", broken)
+    monkeypatch.setattr(dielectric_base, "dielectric_constants", broken)   # the accumulator's
     assert not _t0_ok(_run(base_table))
 
 

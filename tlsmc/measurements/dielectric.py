@@ -57,66 +57,20 @@ unit y; no resonant Δε/ε rows).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import numpy as np
-
-from .._kernels.acoustics import relaxation_sums
 from ..config import ConfigError, param, require
-from ..rates import build_rates
-from ..spectrum.two_level import TwoLevelSpectrum
-from ..units import DEBYE, EPS0, HBAR, K_B, PI
 from .acoustic import _is_soft
-from .acoustic_base import (_parts, resonance_setup, shell_densities, shell_model,
-                            shell_variates, velocity_sums)
-from .common import FieldSums, check_temperatures, make_rows
+from .acoustic_base import shell_model
+from .common import check_temperatures
+from .dielectric_base import (DielectricAcc, dielectric_constants, orientation_factor,
+                              rabi_frequency, shell_spectrum)
+from .dielectric_soft import SoftDielectricAcc, check_soft_dielectric
 
 __all__ = ["Dielectric", "orientation_factor", "rabi_frequency", "shell_spectrum",
            "dielectric_constants"]
 
 _BY = "the dielectric measurement"
-
-
-def orientation_factor(a) -> np.ndarray:
-    """g(a) = 3∫_0^1 c²/√(1 + a c²) dc: the saturation factor π/√(1 + a cos²θ) of one
-    Lorentzian times cos²θ, averaged over the sphere and divided by ⟨cos²θ⟩ = 1/3.
-
-    g(0) = 1, g(a) → 3/(2√a) for a → ∞ (series 1 − 3a/10 + 9a²/56 − 5a³/48 below 1e-3).
-    """
-    a = np.asarray(a, dtype=float)
-    small = a < 1e-3
-    big = np.where(small, 1.0, a)
-    r = np.sqrt(big)
-    with np.errstate(invalid="ignore", over="ignore"):
-        exact = 3.0 * (np.sqrt(1.0 + big) / (2.0 * big) - np.arcsinh(r) / (2.0 * big * r))
-    exact = np.where(np.isinf(a), 0.0, exact)
-    x = np.where(small, a, 0.0)
-    series = 1.0 - 0.3 * x + (9.0 / 56.0) * x * x - (5.0 / 48.0) * x**3
-    return np.where(small, series, exact)
-
-
-def rabi_frequency(p_C_m: float, F_V_m, u) -> np.ndarray:
-    """Ω_R = pF u/ħ (rad s^-1) for cosθ = 1, u = Δ0/E (convention ħΩ_R = pF cosθ Δ0/E)."""
-    return p_C_m * np.asarray(F_V_m, dtype=float) * np.asarray(u, dtype=float) / HBAR
-
-
-def shell_spectrum(E_K: float, s: np.ndarray) -> TwoLevelSpectrum:
-    """TwoLevelSpectrum of shell TLSs at E = ħω: Δ = sE, Δ0 = uE, u = √(1 − s²)."""
-    s = np.ascontiguousarray(s, dtype=float)
-    u = np.sqrt(np.maximum(1.0 - s * s, 0.0))
-    E = np.full(s.shape, float(E_K))
-    return TwoLevelSpectrum(E_K=E, delta_K=s * E_K, delta0_K=u * E_K, M_unit=u.copy(),
-                            D_unit=2.0 * s)
-
-
-def dielectric_constants(material, who: str = _BY, need_T2: bool = True,
-                         dipole: str = "dipole_debye"):
-    """(p in C m, ε0εr in F m^-1, T2 in s or None) of a material; ``dipole``: the field of p
-    (``soft_dipole_debye`` for soft potentials: p0 per unit y, :mod:`.dielectric_soft`)."""
-    p = material.need(dipole, who) * DEBYE
-    eps = EPS0 * material.need("eps_r", who)
-    return p, eps, (material.need("T2_s", who) if need_T2 else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +99,6 @@ class Dielectric:
         peaked), material p, εr (and T2 and at least one rate channel when a field is > 0);
         soft population: :func:`.dielectric_soft.check_soft_dielectric`."""
         if _is_soft(scenario):
-            from .dielectric_soft import check_soft_dielectric
             return check_soft_dielectric(self, scenario, prefix)
         shell_model(scenario, _BY, peaked=True)
         saturating = any(F > 0 for F in self.fields_V_m)
@@ -154,79 +107,7 @@ class Dielectric:
             raise ConfigError(f"scenario.rates must name at least one channel: {prefix}."
                               f"fields_V_m > 0 needs T1 = 1/K of the resonant TLSs")
 
-    def start(self, n_total: int, scenario) -> "_DielectricAcc":
+    def start(self, n_total: int, scenario) -> "DielectricAcc":
         if _is_soft(scenario):
-            from .dielectric_soft import SoftDielectricAcc
             return SoftDielectricAcc(self, n_total, scenario)
-        return _DielectricAcc(self, n_total, scenario)
-
-
-class _DielectricAcc(FieldSums):
-    sum_fields = ('res', 'rel', 'vel')
-
-    def __init__(self, cfg: Dielectric, n_total: int, scenario):
-        self.cfg, self.n, self.material = cfg, n_total, scenario.material
-        self.channels = tuple(scenario.rates)
-        self.shell, self.omega, self.w_K, self.tables = resonance_setup(cfg, scenario, _BY)
-        self.fields = np.asarray(cfg.fields_V_m, dtype=float)
-        self.p, self.eps, self.T2 = dielectric_constants(self.material,
-                                                         need_T2=bool((self.fields > 0).any()))
-        nf, nt, nF = len(self.omega), len(cfg.temperatures_K), len(self.fields)
-        self.res = np.zeros((nt, nF, nf, 2))       # Σ x g, Σ (x g)²
-        self.rel = np.zeros((nt, nF, nf, 6))       # kernel sums, cross term with x g
-        self.vel = np.zeros((nt, nf, 2))           # Σ y, Σ y²
-
-    def _saturation(self, s, x, T) -> np.ndarray:
-        """(F, N, f) factors g(a_i) of every shell sample (1 at F = 0)."""
-        g = np.ones((len(self.fields),) + x.shape)
-        if not (self.fields > 0).any():
-            return g
-        u = np.sqrt(np.maximum(1.0 - s * s, 0.0))
-        for f, w in enumerate(self.w_K):
-            K = build_rates(shell_spectrum(w, s), self.material, self.channels, T).K
-            live = x[:, f] > 0
-            T1 = np.divide(1.0, K, out=np.full(K.shape, np.inf), where=K > 0)
-            for k, F in enumerate(self.fields):
-                if F > 0:
-                    om = rabi_frequency(self.p, F, u)
-                    with np.errstate(invalid="ignore"):
-                        a = np.where(live, om * om * T1 * self.T2, 0.0)
-                    g[k, :, f] = orientation_factor(np.nan_to_num(a, nan=0.0))
-        return g
-
-    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
-        s = shell_variates(self.shell, spectrum.delta_K)
-        x = shell_densities(self.shell, s, self.w_K, self.n)
-        wD2 = weight * spectrum.D_unit**2
-        K_ref = rates_at(self.cfg.T_ref_K).K
-        for j, T in enumerate(self.cfg.temperatures_K):
-            y = velocity_sums(self.shell, s, self.tables, j, self.n, out["vel"][j])
-            K = rates_at(T).K
-            for k, gk in enumerate(self._saturation(s, x, T)):
-                xg = np.ascontiguousarray(x * gk)
-                out["res"][j, k, :, 0] += xg.sum(0)
-                out["res"][j, k, :, 1] += (xg * xg).sum(0)
-                relaxation_sums(wD2, spectrum.E_K, K, K_ref, T, self.cfg.T_ref_K,
-                                self.omega, xg, y, out["rel"][j, k])
-
-    def rows(self) -> list[dict]:
-        out: list[dict] = []
-        n, c = self.n, self.p * self.p / (3.0 * self.eps)        # p²/(3ε0εr), J m^3
-        for f, (fr, wK) in enumerate(zip(self.cfg.frequencies_Hz, self.w_K)):
-            for j, T in enumerate(self.cfg.temperatures_K):
-                p_res = PI * c * math.tanh(wK / (2.0 * T))
-                p_rel = c / K_B
-                for k, F in enumerate(self.fields):
-                    r = self.rel[j, k, f]
-                    parts = _parts(p_res, self.res[j, k, f], p_rel, r[0:2], r[4], n)
-                    for part in ("resonant", "relaxation", "total"):
-                        val, err = parts[part]
-                        out += make_rows("tan_delta", T, [math.inf], [val], [err], part=part,
-                                         f_Hz=float(fr), field_V_m=float(F))
-                r = self.rel[j, 0, f]
-                vparts = _parts(2.0 * c, self.vel[j, f], p_rel, r[2:4], r[5], n)
-                for part in ("resonant", "relaxation", "total"):
-                    val, err = vparts[part]
-                    out += make_rows("deps_over_eps", T, [math.inf], [val], [err], part=part,
-                                     f_Hz=float(fr), field_V_m=0.0)
-        return out
+        return DielectricAcc(self, n_total, scenario)

@@ -63,7 +63,7 @@ from ..spectrum import soft_spectrum
 from ..units import K_B, PI
 from .acoustic_soft import (check_soft, frame_points, shell_draws, shell_roots, shell_variates,
                             soft_shell)
-from .dielectric import _DielectricAcc, dielectric_constants, orientation_factor, rabi_frequency
+from .dielectric_base import DielectricAcc, dielectric_constants, orientation_factor, rabi_frequency
 
 __all__ = ["SOFT_DIPOLE", "check_soft_dielectric", "SoftDielectricAcc"]
 
@@ -99,7 +99,7 @@ class _ShellPoints:
         self.rho_x2 = np.where(self.pop.counted, self.pop.weight * self.pop.x01 ** 2, 0.0)
 
 
-class SoftDielectricAcc(_DielectricAcc):
+class SoftDielectricAcc(DielectricAcc):
     """Accumulator of the soft population: the tunneling one's sums and rows (minus the
     resonant Δε/ε), with the saturated shell terms and x11 − x00 of the module docstring."""
 
