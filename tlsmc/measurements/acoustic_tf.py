@@ -78,9 +78,9 @@ def check_tf_scenario(cfg, scenario, prefix: str) -> None:
         require(L < 700.0, f"{prefix}.{name} = {T:g} K is too hot for rate channel "
                            f"{kinds[0]}: its vibrational enhancement e^{{{float(L):.0f}}} overflows "
                            f"(needs exponent < 700)")
-        require(T_max is None or T <= T_max,
-                f"{prefix}.{name} must be <= {T_max:g} K with rate channel "
-                f"{kinds[0]} (its table; got {T:g})")
+        if T_max is not None:
+            require(T <= T_max, f"{prefix}.{name} must be <= {T_max:g} K with rate channel "
+                                f"{kinds[0]} (its table; got {T:g})")
 
 
 class TFAcousticAcc(FieldSums):

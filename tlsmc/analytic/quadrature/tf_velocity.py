@@ -86,11 +86,14 @@ def resonant_velocity_sum(q: TFSoundQuad, hw_K: float, T: float, T_ref: float) -
 @functools.lru_cache(maxsize=64)
 def _sideband_nodes(q: TFSoundQuad, T: float, lo: float, X: float, g: str) -> np.ndarray:
     """S_sb(x) (:func:`.sideband_sum`) on the log grid of :func:`_x_nodes`."""
-    return np.array([sideband_sum(q, xi, T, g) for xi in _x_nodes(lo, X)])
+    return np.array([sideband_sum(q, xi, T, g) for xi in _x_nodes(lo, X, g)])
 
 
-def _x_nodes(lo: float, X: float) -> np.ndarray:
-    return np.unique(np.concatenate([np.geomspace(lo, X / 8, 48), np.geomspace(X / 8, X, 64)]))
+def _x_nodes(lo: float, X: float, g: str) -> np.ndarray:
+    """Nodes in x: the one-phonon S is smooth (32 + 32 nodes: 1e-4 from 96 + 128); the
+    multiphonon S has the Debye weight's fall just below Θ_D (96 + 128 nodes)."""
+    a, b = (32, 32) if g == "one_phonon" else (96, 128)
+    return np.unique(np.concatenate([np.geomspace(lo, X / 8, a), np.geomspace(X / 8, X, b)]))
 
 
 def sideband_velocity_sum(q: TFSoundQuad, hw_K: float, T: float, T_ref: float,
@@ -101,7 +104,7 @@ def sideband_velocity_sum(q: TFSoundQuad, hw_K: float, T: float, T_ref: float,
     x ≈ Θ_D, where it hardly depends on T."""
     X = q.params.theta_D_K
     lo = 1e-7 * min(T, T_ref, hw_K)
-    x = _x_nodes(lo, X)
+    x = _x_nodes(lo, X, g)
     spline = CubicSpline(np.log(x), _sideband_nodes(q, T, lo, X, g)
                          - _sideband_nodes(q, T_ref, lo, X, g))
     brk = [x * s for x in (T, T_ref) for s in (0.1, 1.0, 10.0)] + [X / 8, X / 2]
