@@ -4,8 +4,6 @@ convergence, MC against the independent quadrature and the C ln(T/T_ref) limit."
 from __future__ import annotations
 
 import math
-import tomllib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,16 +12,9 @@ from scipy.special import digamma
 import tlsmc
 from tlsmc.config import ConfigError
 from tlsmc.measurements.tf_velocity import kk_velocity, sideband_table, zero_phonon_table
-from tlsmc.rates.vibrations import TFParameters, log_enhancement
+from tlsmc.rates.vibrations import log_enhancement
 
-SCENARIO = Path(__file__).parents[1] / "scenarios" / "tf1982_acoustics.toml"
-P = TFParameters.tf1982()
-
-
-def _table(**measurement):
-    t = tomllib.loads(SCENARIO.read_text())
-    t["measurement"][0].update(measurement)
-    return t
+from test_tf_acoustic import P, _table  # noqa: E402  (the TF scenario as a table)
 
 
 @pytest.mark.parametrize("w_tau", [0.01, 0.3, 1.0, 3.0])
@@ -53,11 +44,10 @@ def test_sideband_table_converged():
     E = np.geomspace(1e-4, 9.0, 7)
     w = np.array([4.8e-3])
     out = []
+    scale = float(log_enhancement(1.0, P))          # one scale for both: a difference
     for n in (480, 960):
-        dT = sideband_table(0.5, w, P, "tf_nondiagonal", "debye", 10.0,
-                            float(log_enhancement(0.5, P)), n=n)[0](E)
-        dR = sideband_table(1.0, w, P, "tf_nondiagonal", "debye", 10.0,
-                            float(log_enhancement(0.5, P)), n=n)[0](E)
+        dT = sideband_table(0.5, w, P, "tf_nondiagonal", "debye", 10.0, scale, n=n)[0](E)
+        dR = sideband_table(1.0, w, P, "tf_nondiagonal", "debye", 10.0, scale, n=n)[0](E)
         out.append(dT - dR)
     assert np.max(np.abs(out[0] / out[1] - 1)) < 3e-3
 

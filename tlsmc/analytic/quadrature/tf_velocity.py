@@ -86,7 +86,8 @@ def resonant_velocity_sum(q: TFSoundQuad, hw_K: float, T: float, T_ref: float) -
 @functools.lru_cache(maxsize=64)
 def _sideband_nodes(q: TFSoundQuad, T: float, lo: float, X: float, g: str) -> np.ndarray:
     """S_sb(x) (:func:`.sideband_sum`) on the log grid of :func:`_x_nodes`."""
-    return np.array([sideband_sum(q, xi, T, g) for xi in _x_nodes(lo, X, g)])
+    x = _x_nodes(lo, X, g)[::-1]       # the top first: OutsideQuadrature comes from there
+    return np.array([sideband_sum(q, xi, T, g) for xi in x])[::-1]
 
 
 def _x_nodes(lo: float, X: float, g: str) -> np.ndarray:
