@@ -47,7 +47,8 @@ time: x_i stays unbiased for any pdf, but y_i = P̄[G(b_i) − G(a_i)] needs pdf
 [a_i, b_i] (a peak would need one more principal-value table per peak width); and ``soft``
 (:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
 With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
-instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
+instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution; Δv/v by
+Kramers–Kronig, :mod:`.tf_velocity`).
 """
 from __future__ import annotations
 

@@ -21,8 +21,17 @@ T, polarization, with ``part`` =
   coupling); estimator the plain weighted sum, variance Var(w Net)/N;
 * ``total`` — their sum, its standard error with the covariance of the two (same samples).
 
-No ``dv_over_v`` rows: the Net formula is the absorptive part only (TF give no velocity);
-``T_ref_K`` is not used.  Needs from the material: v_l_m_s, v_t_m_s (q_D = ω_D/v_D), TF's
+``dv_over_v`` = Δv/v(T) − Δv/v(T_ref), same parts (:mod:`.tf_velocity`: TF give no velocity;
+it is the Kramers–Kronig partner of the Net absorption at the sound's wave vector):
+
+* ``resonant`` — the zero-phonon line's principal value −(c_αΩ0/πω) Σ w Z(T)V²(Δ/E)²
+  tanh(E/2T) E/(E² − ħ²ω²) minus the same at T_ref (Z(T) ∝ e^{J1(T)} in each term), the Δ
+  integral done per sample at its own V (unbiased; variance Var(y)/N);
+* ``sideband`` — the KK transform up to ħω' = k_BΘ_D of each TLS's sideband Net (tables in E per
+  T, the plain weighted sum over samples; variance Var(u)/N);
+* ``total`` — with the covariance of the two.
+
+Needs from the material: v_l_m_s, v_t_m_s (q_D = ω_D/v_D), TF's
 parameters and P̄; temperatures ≤ 300 K for ``tf_multiphonon`` (its table).
 """
 from __future__ import annotations
@@ -85,7 +94,8 @@ def check_tf_scenario(cfg, scenario, prefix: str) -> None:
 
 class TFAcousticAcc(FieldSums):
     """Accumulator of the TF mode (module docstring): sums Σx, Σx² (F), and per T
-    Σy, Σy², Σxy (T, F) with y_i = w_i Net^sb_i."""
+    Σy, Σy², Σxy (T, F) with y_i = w_i Net^sb_i; velocity sums (T, F, 5) of
+    :meth:`.tf_velocity.TFVelocityTables.samples`."""
 
     sum_fields = ("res", "sb", "vel")
 
