@@ -110,7 +110,11 @@ def velocity_section(obs, comp, T_ref: float, p) -> list[str]:
                         f"({f0 / 1e6:g} MHz): the resonant part's logarithmic rise (C ln T, the "
                         "STM law, until e^{J1(T)} grows) is overtaken by the sideband's KK fall "
                         "(the TF analogue of the STM velocity maximum, where relaxation takes "
-                        "over).", ""]
+                        "over).  **But the sideband part is cut-off dominated**: its KK integrand "
+                        "keeps rising up to the cut, and moving the cut from Θ_D to 2Θ_D (4Θ_D) "
+                        "multiplies it by ~20 (~5e3) (numbers in tlsmc.measurements.tf_velocity's "
+                        "docstring): this maximum and the sideband/total columns are properties "
+                        "of the cut at Θ_D, only the resonant column is a prediction.", ""]
     cl = c[(c.f_Hz == f0) & (c.part == "resonant")].set_index("T_K").closed_form
     for T in sorted(d.T_K.unique()):
         r = {q.part: q for q in d[d.T_K == T].itertuples()}

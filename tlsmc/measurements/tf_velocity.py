@@ -44,6 +44,14 @@ trapezoid in ln x with :data:`N_GRID` nodes and the spline: the T − T_ref diff
 ≈ 2e-3 (relative) when the grid doubles (test < 3e-3; convergence ~O(h), from the Debye
 weight's steep fall just below Θ_D); the ensemble result agrees with the independent quadrature
 within its 5 % tolerance (tlsmc.comparison.tf_acoustics.RTOL_SB_VELOCITY).
+
+**Caveat: the sideband part is not converged in X.**  The KK integrand ≈ Net(x)/x grows with x
+up to the cut (the one-phonon Net ∝ x³ and, for ``tf_multiphonon``, the higher orders keep rising
+beyond Θ_D).  Measured on scenarios/tf1982_acoustics.toml (100 MHz, l, N = 2e4, T_ref = 1 K) with
+X = Θ_D, 2Θ_D, 4Θ_D: at 0.2 K 4.3e-13, 9.3e-12, 2.3e-9; at 3.2 K −4.5e-12, −1.0e-10, −2.6e-8;
+at 10 K −1.2e-10, −2.9e-9, −8.2e-7.  So the ``sideband`` and ``total`` Δv/v rows are defined by
+the cut at the Debye energy (the end of the sound branch), not predictions of the model; the
+``resonant`` part has no such dependence.
 """
 from __future__ import annotations
 
