@@ -57,7 +57,8 @@ Standard errors of ``total`` include the covariance of the two parts (same sampl
 Population models: ``tunneling`` with a uniform or structural J0 ('sharp' or 'peaked');
 and ``soft`` (:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
 With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
-instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
+instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution; Δv/v by
+Kramers–Kronig, :mod:`.tf_velocity`).
 """
 from __future__ import annotations
 

@@ -21,8 +21,17 @@ T, polarization, with ``part`` =
   coupling); estimator the plain weighted sum, variance Var(w Net)/N;
 * ``total`` — their sum, its standard error with the covariance of the two (same samples).
 
-No ``dv_over_v`` rows: the Net formula is the absorptive part only (TF give no velocity);
-``T_ref_K`` is not used.  Needs from the material: v_l_m_s, v_t_m_s (q_D = ω_D/v_D), TF's
+``dv_over_v`` = Δv/v(T) − Δv/v(T_ref), same parts (:mod:`.tf_velocity`: TF give no velocity;
+it is the Kramers–Kronig partner of the Net absorption at the sound's wave vector):
+
+* ``resonant`` — the zero-phonon line's principal value −(c_αΩ0/πω) Σ w Z(T)V²(Δ/E)²
+  tanh(E/2T) E/(E² − ħ²ω²) minus the same at T_ref (Z(T) ∝ e^{J1(T)} in each term), the Δ
+  integral done per sample at its own V (unbiased; variance Var(y)/N);
+* ``sideband`` — the KK transform up to ħω' = k_BΘ_D of each TLS's sideband Net (tables in E per
+  T, the plain weighted sum over samples; variance Var(u)/N);
+* ``total`` — with the covariance of the two.
+
+Needs from the material: v_l_m_s, v_t_m_s (q_D = ω_D/v_D), TF's
 parameters and P̄; temperatures ≤ 300 K for ``tf_multiphonon`` (its table).
 """
 from __future__ import annotations
@@ -32,11 +41,12 @@ import math
 import numpy as np
 
 from ..config import ConfigError, registry_name, require
-from ..rates.vibrations import J2_debye, log_enhancement
+from ..rates.vibrations import J1_debye, J2_debye, log_enhancement
 from ..units import HBAR, K_B, PI, per_joule_to_per_kelvin
 from .common import FieldSums, make_rows, standard_error
 from .tf_sound import (TF_SOUND_CHANNELS, debye_velocity, shell_zero_phonon, sideband_net,
                        sound_coupling, zero_phonon_weight)
+from .tf_velocity import TFVelocityTables
 
 __all__ = ["tf_channel", "check_tf_scenario", "TFAcousticAcc", "PARTS"]
 
@@ -69,24 +79,25 @@ def check_tf_scenario(cfg, scenario, prefix: str) -> None:
     from ..rates.tf import tf_parameters
     params = tf_parameters(mat, _BY)
     channel = scenario.rates[0]
-    for i, T in enumerate(cfg.temperatures_K):
+    T_max = getattr(type(channel), "T_max_K", None)
+    named = [(f"temperatures_K[{i}]", T) for i, T in enumerate(cfg.temperatures_K)]
+    for name, T in named + [("T_ref_K", cfg.T_ref_K)]:
         L = (J2_debye(T, params) if kinds[0] == "tf_multiphonon"
              else log_enhancement(T, params, getattr(channel, "vibration", "debye")))
-        require(L < 700.0, f"{prefix}.temperatures_K[{i}] = {T:g} K is too hot for rate channel "
+        require(L < 700.0, f"{prefix}.{name} = {T:g} K is too hot for rate channel "
                            f"{kinds[0]}: its vibrational enhancement e^{{{float(L):.0f}}} overflows "
                            f"(needs exponent < 700)")
-    T_max = getattr(type(scenario.rates[0]), "T_max_K", None)
-    for i, T in enumerate(cfg.temperatures_K if T_max is not None else ()):
-        require(T <= T_max,
-                f"{prefix}.temperatures_K[{i}] must be <= {T_max:g} K with rate channel "
-                f"{kinds[0]} (its table; got {T:g})")
+        if T_max is not None:
+            require(T <= T_max, f"{prefix}.{name} must be <= {T_max:g} K with rate channel "
+                                f"{kinds[0]} (its table; got {T:g})")
 
 
 class TFAcousticAcc(FieldSums):
     """Accumulator of the TF mode (module docstring): sums Σx, Σx² (F), and per T
-    Σy, Σy², Σxy (T, F) with y_i = w_i Net^sb_i."""
+    Σy, Σy², Σxy (T, F) with y_i = w_i Net^sb_i; velocity sums (T, F, 5) of
+    :meth:`.tf_velocity.TFVelocityTables.samples`."""
 
-    sum_fields = ("res", "sb")
+    sum_fields = ("res", "sb", "vel")
 
     def __init__(self, cfg, n_total: int, scenario):
         from ..rates.tf import tf_parameters
@@ -103,6 +114,12 @@ class TFAcousticAcc(FieldSums):
         nf, nt = self.omega.size, len(cfg.temperatures_K)
         self.res = np.zeros((nf, 2))
         self.sb = np.zeros((nt, nf, 3))
+        self.vel = np.zeros((nt, nf, 5))      # Σy, Σy², Σu, Σu², Σyu (tf_velocity)
+        lo, hi = pop.J0.support
+        V_range = (self.params.V0_K * math.exp(-0.5 * hi), self.params.V0_K * math.exp(-0.5 * lo))
+        self.velocity = TFVelocityTables(
+            cfg.temperatures_K, cfg.T_ref_K, self.w_K, self.params, self.kind, self.vibration,
+            V_range, self.delta_max_K, self.log_zero_phonon, self.log_scale)
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         V = 0.5 * spectrum.delta0_K
@@ -115,12 +132,26 @@ class TFAcousticAcc(FieldSums):
             out["sb"][j, :, 0] += y.sum(0)
             out["sb"][j, :, 1] += (y * y).sum(0)
             out["sb"][j, :, 2] += (x * y).sum(0)
+            yr, u = self.velocity.samples(j, V, spectrum.E_K, spectrum.delta_K, weight,
+                                          self.scale)
+            v = out["vel"][j]
+            v[:, 0] += yr.sum(0)
+            v[:, 1] += (yr * yr).sum(0)
+            v[:, 2] += u.sum(0)
+            v[:, 3] += (u * u).sum(0)
+            v[:, 4] += (yr * u).sum(0)
 
     def log_scale(self, T: float) -> float:
         """ln of the factor the sideband sums are divided by (J2 for tf_multiphonon, L for
         tf_nondiagonal): keeps Σy² finite where e^{J2(T)} ~ 1e230 (300 K)."""
         if self.kind == "tf_multiphonon":
             return float(J2_debye(T, self.params))
+        return float(log_enhancement(T, self.params, self.vibration))
+
+    def log_zero_phonon(self, T: float) -> float:
+        """L(T): ln of the zero-phonon enhancement (Z = 2π(k_B/ħ)e^{L})."""
+        if self.kind == "tf_multiphonon":
+            return float(J1_debye(T, self.params))
         return float(log_enhancement(T, self.params, self.vibration))
 
     def prefactors(self, pol: str, f: int, T: float) -> tuple[float, float]:
@@ -155,4 +186,23 @@ class TFAcousticAcc(FieldSums):
                         out += make_rows("attenuation", T, [math.inf], [val], [float(err)], **coords)
                         out += make_rows("Q_inv", T, [math.inf], [val * q], [float(err) * q],
                                          **coords)
+                    for part, (val, err) in self.velocity_parts(pol, f, j).items():
+                        out += make_rows("dv_over_v", T, [math.inf], [val], [err],
+                                         f_Hz=float(fr), polarization=pol, part=part)
         return out
+
+    def velocity_parts(self, pol: str, f: int, j: int) -> dict:
+        """{part: (Δv/v(T) − Δv/v(T_ref), standard error)}: q_res Σy, q_sb Σu and their sum
+        with the covariance (same samples); computed in units of the larger |q| (no overflow)."""
+        m = self.material
+        v = getattr(m, f"v_{pol}_m_s")
+        c = float(sound_coupling(self.omega[f], pol, v, debye_velocity(m.v_l_m_s, m.v_t_m_s),
+                                 self.params)) / self.omega[f]
+        l_res, l_sb = self.velocity.log_prefactors(j, c)
+        big = max(l_res, l_sb)
+        a, b = -math.exp(l_res - big), -math.exp(l_sb - big)
+        s, n, scale = self.vel[j, f], self.n, math.exp(big)
+        tot, tot2 = a * s[0] + b * s[2], a * a * s[1] + b * b * s[3] + 2 * a * b * s[4]
+        return {"resonant": (scale * a * s[0], scale * -a * float(standard_error(s[0], s[1], n))),
+                "sideband": (scale * b * s[2], scale * -b * float(standard_error(s[2], s[3], n))),
+                "total": (scale * tot, scale * float(standard_error(tot, tot2, n)))}
