@@ -56,70 +56,56 @@ def slopes(T, y, lo, hi):
     return (float(s[m].min()), float(s[m].max())) if m.any() else (math.nan, math.nan)
 
 
-def velocity_section(obs, comp, T_ref: float, p) -> list[str]:
-    """Figure tf1982_velocity.png and the markdown lines of Δv/v(T) − Δv/v(T_ref)."""
+def velocity_section(obs, comp, T_ref: float) -> list[str]:
+    """Figure tf1982_velocity.png and the markdown lines of Δv/v_res(T) − Δv/v_res(T_ref)."""
     v = obs[(obs.observable == "dv_over_v") & (obs.polarization == "l") & (obs.T_K <= 20.5)]
     c = comp[(comp.observable == "dv_over_v") & (comp.polarization == "l")]
     freqs = sorted(v.f_Hz.unique())
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    for ax, T_max in zip(axes, (6.5, 20.5)):
-        for f, color in zip(freqs, ("C0", "C1", "C2")):
-            for part, ls in (("total", "-"), ("resonant", ":"), ("sideband", "--")):
-                d = v[(v.f_Hz == f) & (v.part == part) & (v.T_K <= T_max)].sort_values("T_K")
-                ax.errorbar(d.T_K, d.value, d.stderr, fmt=ls, color=color, ms=2,
-                            lw=1.2 if part == "total" else 0.8, label=f"{f / 1e6:g} MHz {part}")
-            d = c[(c.f_Hz == f) & (c.part == "resonant") & (c.T_K <= T_max)].sort_values("T_K")
-            ax.plot(d.T_K, d.closed_form, "x", color=color, ms=4)
-            ax.plot(d.T_K, d.exact, "s", color=color, ms=4, mfc="none")
-        ax.axhline(0.0, color="k", lw=0.5)
-        ax.set(xscale="log", xlabel="T (K)",
-               ylabel=f"Δv/v(T) − Δv/v({T_ref:g} K), longitudinal")
-    axes[1].set_yscale("symlog", linthresh=1e-11)
-    axes[0].set_title("TF coupling: KK partners of l⁻¹; x C ln(T/T_ref), □ quadrature",
-                      fontsize=9)
-    axes[1].set_title("to 20 K (symlog; linear within ±1e-11)", fontsize=9)
-    axes[0].legend(fontsize=6, ncol=3)
+    fig, ax = plt.subplots(figsize=(7, 4.6))
+    for f, color in zip(freqs, ("C0", "C1", "C2")):
+        d = v[(v.f_Hz == f) & (v.part == "resonant")].sort_values("T_K")
+        ax.errorbar(d.T_K, d.value, d.stderr, fmt="-", color=color, ms=2, lw=1.0,
+                    label=f"{f / 1e6:g} MHz (MC)")
+        d = c[(c.f_Hz == f) & (c.T_K <= 20.5)].sort_values("T_K")
+        ax.plot(d.T_K, d.closed_form, "x", color=color, ms=4)
+        ax.plot(d.T_K, d.exact, "s", color=color, ms=4, mfc="none")
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set(xscale="log", xlabel="T (K)",
+           ylabel=f"Δv/v_res(T) − Δv/v_res({T_ref:g} K), longitudinal")
+    ax.set_title("TF coupling, zero-phonon line: x C ln(T/T_ref), □ quadrature", fontsize=9)
+    ax.legend(fontsize=7)
     fig_path = save(fig, OUT / "tf1982_velocity.png")
     zc = c.z.dropna()
     f0 = freqs[len(freqs) // 2]
+    d = v[(v.f_Hz == f0) & (v.part == "resonant")].sort_values("T_K")
+    k = int(np.argmax(d.value.to_numpy()))
+    peak = ""
+    if 0 < k < len(d) - 1:            # parabola in (ln T, Δv/v) through the top three
+        lT, y = np.log(d.T_K.to_numpy()[k - 1:k + 2]), d.value.to_numpy()[k - 1:k + 2]
+        a2, a1, _ = np.polyfit(lT, y, 2)
+        peak = (f" It has a maximum at T = {math.exp(-a1 / (2 * a2)):.2f} K ({f0 / 1e6:g} MHz), "
+                "where the growth of the zero-phonon weight e^{J1(T)} overtakes the log rise.")
     lines = [
         f"## Sound velocity Δv/v(T) − Δv/v({T_ref:g} K) ({f0 / 1e6:g} MHz, longitudinal)",
         "",
         f"![Δv/v(T)]({fig_path.name})",
         "",
-        "Kramers–Kronig partners of the two absorption parts at the sound's wave vector "
-        "(`tlsmc.measurements.tf_velocity`): Δv/v(ω) = −(1/π) P∫ ω'Q⁻¹(ω')/(ω'² − ω²) dω'. "
-        "Resonant: the zero-phonon line's principal value, ∝ e^{J1(T)} tanh(E/2T) in the T term "
-        "and e^{J1(T_ref)} tanh(E/2T_ref) in the T_ref term; sideband: the KK transform of Net up "
-        f"to ħω' = k_BΘ_D = {p.theta_D_K:g} K (its integrand ∝ ω'² up to the cut-off: the "
-        "sideband velocity depends on where the sound-phonon spectrum is cut).  "
-        f"MC against the independent quadrature: {len(zc)} rows with a z, max |z| = "
-        f"{zc.abs().max():.2f} (sideband quadrature: T ≤ 6 K where its G reaches E + Θ_D, "
-        "none here for Δ_max = 100 K).",
+        "The zero-phonon line's virtual transitions (`tlsmc.measurements.tf_velocity`): the STM "
+        "principal value with the weight e^{J1(T)} in the T term and e^{J1(T_ref)} in the T_ref "
+        "term, so C ln(T/T_ref) while e^{J1} is constant." + peak + "  MC against the "
+        f"independent quadrature: {len(zc)} rows with a z, max |z| = {zc.abs().max():.2f}.  "
+        "No sideband velocity: its Kramers–Kronig transform is not converged at any cut-off "
+        "the multiphonon table reaches (Θ_D → 2Θ_D multiplies it by ~20; numbers in "
+        "tlsmc.measurements.tf_velocity), so it is not written.",
         "",
-        "| T (K) | resonant | sideband | total | C ln(T/T_ref) |",
-        "|---:|---:|---:|---:|---:|",
+        "| T (K) | Δv/v_res | C ln(T/T_ref) | quadrature |",
+        "|---:|---:|---:|---:|",
     ]
-    d = v[v.f_Hz == f0]
-    tot = d[d.part == "total"].sort_values("T_K")
-    k = int(np.argmax(tot.value.to_numpy()))
-    if 0 < k < len(tot) - 1:            # parabola in (ln T, Δv/v) through the top three
-        lT, y = np.log(tot.T_K.to_numpy()[k - 1:k + 2]), tot.value.to_numpy()[k - 1:k + 2]
-        a2, a1, _ = np.polyfit(lT, y, 2)
-        lines[-3:-3] = [f"The total has a maximum at T = {math.exp(-a1 / (2 * a2)):.2f} K "
-                        f"({f0 / 1e6:g} MHz): the resonant part's logarithmic rise (C ln T, the "
-                        "STM law, until e^{J1(T)} grows) is overtaken by the sideband's KK fall "
-                        "(the TF analogue of the STM velocity maximum, where relaxation takes "
-                        "over).  **But the sideband part is cut-off dominated**: its KK integrand "
-                        "keeps rising up to the cut, and moving the cut from Θ_D to 2Θ_D (4Θ_D) "
-                        "multiplies it by ~20 (~5e3) (numbers in tlsmc.measurements.tf_velocity's "
-                        "docstring): this maximum and the sideband/total columns are properties "
-                        "of the cut at Θ_D, only the resonant column is a prediction.", ""]
-    cl = c[(c.f_Hz == f0) & (c.part == "resonant")].set_index("T_K").closed_form
-    for T in sorted(d.T_K.unique()):
-        r = {q.part: q for q in d[d.T_K == T].itertuples()}
-        cells = [f"{r[k].value:.3g} ± {r[k].stderr:.1g}" for k in ("resonant", "sideband", "total")]
-        lines.append(f"| {T:g} | " + " | ".join(cells) + f" | {cl.get(T, math.nan):.3g} |")
+    cc = c[c.f_Hz == f0].set_index("T_K")
+    for q in d.itertuples():
+        lines.append(f"| {q.T_K:g} | {q.value:.3g} ± {q.stderr:.1g} | "
+                     f"{cc.closed_form.get(q.T_K, math.nan):.3g} | "
+                     f"{cc.exact.get(q.T_K, math.nan):.3g} |")
     return lines
 
 
@@ -282,7 +268,7 @@ def main() -> None:
         f"negligible below {cf.T_eq32(p):.1f} K.  The total's minimum has the same T at every "
         f"frequency: for ħω ≪ kT both parts are ∝ ω.",
         "",
-        *velocity_section(obs, comp, sc.measurement[0].T_ref_K, p),
+        *velocity_section(obs, comp, sc.measurement[0].T_ref_K),
         "",
         "## Readings of the printed equations",
         "",

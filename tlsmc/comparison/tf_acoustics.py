@@ -15,7 +15,7 @@ from ..analytic.closed_forms import tf1982_sound as cf
 from ..analytic.quadrature.tf_acoustics import (TFSoundQuad, coupling_volume, resonant_sum,
                                                 sideband_sum)
 from ..analytic.quadrature import OutsideQuadrature
-from ..analytic.quadrature.tf_velocity import resonant_velocity_sum, sideband_velocity_sum
+from ..analytic.quadrature.tf_velocity import resonant_velocity_sum
 from ..rates.tf import tf_parameters
 from ..units import HBAR, K_B, PI
 from .common import points
@@ -24,17 +24,14 @@ __all__ = ["tf_acoustic_rows", "tf_sound_quadrature", "T_EXACT_MAX_K", "NOTE", "
 
 T_EXACT_MAX_K = 6.0
 """Highest temperature of the sideband quadrature rows, K."""
-RTOL_SB_VELOCITY = 0.05
-"""Relative accuracy of the sideband Δv/v difference: S_sb at x ≈ Θ_D dominates the KK integral
-and hardly depends on T, so the 2e-3 of each S (both sides) is amplified ~20× in T − T_ref."""
 RTOL = 2e-3
 """Relative accuracy of the deterministic parts (table interpolation of r(E,T) in the MC,
 5e-4 in ln K; the quadrature's spline of ln G; Gauss–Legendre in J0 and ln E)."""
 NOTE = ("acoustic (TF channels): exact = independent quadrature of the Net formula "
         "(tlsmc.analytic.quadrature.tf_acoustics; sideband only for T <= 6 K); closed_form = "
-        "TF eqs. 20, 24, 27 (as read in tlsmc.analytic.closed_forms.tf1982_sound); dv_over_v: "
-        "exact = KK of the quadrature's absorption up to Θ_D (tlsmc.analytic.quadrature."
-        "tf_velocity; sideband only for T, T_ref <= 6 K where its G reaches E + Θ_D), "
+        "TF eqs. 20, 24, 27 (as read in tlsmc.analytic.closed_forms.tf1982_sound); dv_over_v "
+        "(part resonant only): exact = the zero-phonon principal value (tlsmc.analytic."
+        "quadrature.tf_velocity), "
         "closed_form = C ln(T/T_ref) with πC = Q⁻¹_res(T = 0) where e^{J1(T)−J1(T_ref)} = 1 "
         "± 1e-3 and ħω, 2V_max < T/30, T, T_ref < Δ_max/10")
 
@@ -93,38 +90,24 @@ def tf_acoustic_rows(measurement, context, scenario) -> list[dict]:
                     for obs, k in (("attenuation", c), ("Q_inv", c * v / omega)):
                         rows += points(obs, T, [math.inf], k * ex[part], k * cl[part], rtol=RTOL,
                                        f_Hz=float(f), polarization=pol, part=part)
-        rows += _velocity_rows(cfg, q, multiphonon, f, hw, omega, two_v_max)
+        rows += _velocity_rows(cfg, q, f, hw, omega, two_v_max)
     return rows
 
 
-def _velocity_rows(cfg, q, multiphonon: bool, f: float, hw: float, omega: float,
-                   two_v_max: float) -> list[dict]:
-    """dv_over_v rows of one frequency (module docstring, NOTE)."""
+def _velocity_rows(cfg, q, f: float, hw: float, omega: float, two_v_max: float) -> list[dict]:
+    """dv_over_v rows (part resonant) of one frequency (module docstring, NOTE)."""
     from ..analytic.quadrature.multiphonon import J1
     rows: list[dict] = []
     Tr = cfg.T_ref_K
-    sb_ok = True                  # switched off at the first OutsideQuadrature
     for T in cfg.temperatures_K:
         s_res = resonant_velocity_sum(q, hw, T, Tr)
-        s_sb = math.nan
-        if sb_ok and max(T, Tr) <= T_EXACT_MAX_K:
-            try:
-                s_sb = sideband_velocity_sum(q, hw, T, Tr, "multiphonon" if multiphonon
-                                             else "one_phonon")
-            except (OutsideQuadrature, ValueError):
-                sb_ok = False
         stm = (abs(J1(T, q.params) - J1(Tr, q.params)) < 1e-3
                and max(hw, two_v_max) < min(T, Tr) / 30 and max(T, Tr) < q.delta_max_K / 10)
         for pol in cfg.polarizations:
-            v = q.v_l if pol == "l" else q.v_t
             k = -coupling_volume(q, omega, pol) / (PI * omega)
             # πC = Q⁻¹_res(T → 0) = (c/ω) Z ΣX, Z = Z(T) = Z(T_ref) in the regime
             C = -k * resonant_sum(q, hw, T) / math.tanh(0.5 * hw / T)
             cl = C * math.log(T / Tr) if stm else math.nan
-            ex = {"resonant": k * s_res, "sideband": k * s_sb, "total": k * (s_res + s_sb)}
-            cf_ = {"resonant": cl, "sideband": math.nan, "total": math.nan}
-            for part in ("resonant", "sideband", "total"):
-                tol = RTOL if part == "resonant" else RTOL_SB_VELOCITY
-                rows += points("dv_over_v", T, [math.inf], ex[part], cf_[part], rtol=tol,
-                               f_Hz=float(f), polarization=pol, part=part)
+            rows += points("dv_over_v", T, [math.inf], k * s_res, cl, rtol=RTOL,
+                           f_Hz=float(f), polarization=pol, part="resonant")
     return rows

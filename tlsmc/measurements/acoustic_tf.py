@@ -21,15 +21,12 @@ T, polarization, with ``part`` =
   coupling); estimator the plain weighted sum, variance Var(w Net)/N;
 * ``total`` — their sum, its standard error with the covariance of the two (same samples).
 
-``dv_over_v`` = Δv/v(T) − Δv/v(T_ref), same parts (:mod:`.tf_velocity`: TF give no velocity;
-it is the Kramers–Kronig partner of the Net absorption at the sound's wave vector):
-
-* ``resonant`` — the zero-phonon line's principal value −(c_αΩ0/πω) Σ w Z(T)V²(Δ/E)²
-  tanh(E/2T) E/(E² − ħ²ω²) minus the same at T_ref (Z(T) ∝ e^{J1(T)} in each term), the Δ
-  integral done per sample at its own V (unbiased; variance Var(y)/N);
-* ``sideband`` — the KK transform up to ħω' = k_BΘ_D of each TLS's sideband Net (tables in E per
-  T, the plain weighted sum over samples; variance Var(u)/N);
-* ``total`` — with the covariance of the two.
+``dv_over_v`` = Δv/v(T) − Δv/v(T_ref) for ``part = resonant`` only (:mod:`.tf_velocity`: TF
+give no velocity): the zero-phonon line's principal value −(c_αΩ0/πω) Σ w Z(T)V²(Δ/E)²
+tanh(E/2T) E/(E² − ħ²ω²) minus the same at T_ref (Z(T) ∝ e^{J1(T)} in each term), the Δ
+integral done per sample at its own V (unbiased; variance Var(y)/N).  The sideband's dispersive
+partner needs its Kramers–Kronig transform far above k_BΘ_D (not converged at the cut-off,
+numbers in :mod:`.tf_velocity`): no sideband or total velocity rows.
 
 Needs from the material: v_l_m_s, v_t_m_s (q_D = ω_D/v_D), TF's
 parameters and P̄; temperatures ≤ 300 K for ``tf_multiphonon`` (its table).
@@ -94,7 +91,7 @@ def check_tf_scenario(cfg, scenario, prefix: str) -> None:
 
 class TFAcousticAcc(FieldSums):
     """Accumulator of the TF mode (module docstring): sums Σx, Σx² (F), and per T
-    Σy, Σy², Σxy (T, F) with y_i = w_i Net^sb_i; velocity sums (T, F, 5) of
+    Σy, Σy², Σxy (T, F) with y_i = w_i Net^sb_i; velocity sums Σy, Σy² (T, F, 2) of
     :meth:`.tf_velocity.TFVelocityTables.samples`."""
 
     sum_fields = ("res", "sb", "vel")
@@ -114,12 +111,11 @@ class TFAcousticAcc(FieldSums):
         nf, nt = self.omega.size, len(cfg.temperatures_K)
         self.res = np.zeros((nf, 2))
         self.sb = np.zeros((nt, nf, 3))
-        self.vel = np.zeros((nt, nf, 5))      # Σy, Σy², Σu, Σu², Σyu (tf_velocity)
+        self.vel = np.zeros((nt, nf, 2))      # Σy, Σy² (tf_velocity)
         lo, hi = pop.J0.support
         V_range = (self.params.V0_K * math.exp(-0.5 * hi), self.params.V0_K * math.exp(-0.5 * lo))
-        self.velocity = TFVelocityTables(
-            cfg.temperatures_K, cfg.T_ref_K, self.w_K, self.params, self.kind, self.vibration,
-            V_range, self.delta_max_K, self.log_zero_phonon, self.log_scale)
+        self.velocity = TFVelocityTables(cfg.temperatures_K, cfg.T_ref_K, self.w_K, V_range,
+                                         self.delta_max_K, self.log_zero_phonon)
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         V = 0.5 * spectrum.delta0_K
@@ -132,14 +128,9 @@ class TFAcousticAcc(FieldSums):
             out["sb"][j, :, 0] += y.sum(0)
             out["sb"][j, :, 1] += (y * y).sum(0)
             out["sb"][j, :, 2] += (x * y).sum(0)
-            yr, u = self.velocity.samples(j, V, spectrum.E_K, spectrum.delta_K, weight,
-                                          self.scale)
-            v = out["vel"][j]
-            v[:, 0] += yr.sum(0)
-            v[:, 1] += (yr * yr).sum(0)
-            v[:, 2] += u.sum(0)
-            v[:, 3] += (u * u).sum(0)
-            v[:, 4] += (yr * u).sum(0)
+            yr = self.velocity.samples(j, V, self.scale)
+            out["vel"][j, :, 0] += yr.sum(0)
+            out["vel"][j, :, 1] += (yr * yr).sum(0)
 
     def log_scale(self, T: float) -> float:
         """ln of the factor the sideband sums are divided by (J2 for tf_multiphonon, L for
@@ -192,17 +183,15 @@ class TFAcousticAcc(FieldSums):
         return out
 
     def velocity_parts(self, pol: str, f: int, j: int) -> dict:
-        """{part: (Δv/v(T) − Δv/v(T_ref), standard error)}: q_res Σy, q_sb Σu and their sum
-        with the covariance (same samples); computed in units of the larger |q| (no overflow)."""
+        """{"resonant": (Δv/v(T) − Δv/v(T_ref), standard error)} = q Σy (module docstring)."""
         m = self.material
         v = getattr(m, f"v_{pol}_m_s")
         c = float(sound_coupling(self.omega[f], pol, v, debye_velocity(m.v_l_m_s, m.v_t_m_s),
                                  self.params)) / self.omega[f]
-        l_res, l_sb = self.velocity.log_prefactors(j, c)
-        big = max(l_res, l_sb)
-        a, b = -math.exp(l_res - big), -math.exp(l_sb - big)
-        s, n, scale = self.vel[j, f], self.n, math.exp(big)
-        tot, tot2 = a * s[0] + b * s[2], a * a * s[1] + b * b * s[3] + 2 * a * b * s[4]
-        return {"resonant": (scale * a * s[0], scale * -a * float(standard_error(s[0], s[1], n))),
-                "sideband": (scale * b * s[2], scale * -b * float(standard_error(s[2], s[3], n))),
-                "total": (scale * tot, scale * float(standard_error(tot, tot2, n)))}
+        lq = self.velocity.log_prefactor(j, c)
+        s = self.vel[j, f]
+
+        def times_q(x: float) -> float:          # q·x formed in logs (q alone may overflow)
+            return math.copysign(math.exp(lq + math.log(abs(x))), x) if x != 0.0 else 0.0
+        return {"resonant": (-times_q(float(s[0])),
+                             times_q(float(standard_error(s[0], s[1], self.n))))}

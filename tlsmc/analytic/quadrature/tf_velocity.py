@@ -1,10 +1,10 @@
-r"""Independent quadrature of Δv/v with TF's barrier-modulation coupling (PHYSICS §10 "TF §4").
+r"""Independent quadrature of the zero-phonon Δv/v with TF's barrier-modulation coupling
+(PHYSICS §10 "TF §4").
 
 Written from PHYSICS §10 and the Kramers–Kronig relation, without the Monte Carlo's code: the
-absorption comes from :mod:`.tf_acoustics` (ensemble sums S_res, S_sb of the Net formula by
-deterministic quadrature), the principal values are QUADPACK's Cauchy-weight rule
-(``scipy.integrate.quad(weight="cauchy")``), the ensemble sum is taken *before* the KK transform
-(the Monte Carlo transforms per TLS, then sums: the two commute).
+coupling from :mod:`.tf_acoustics`, the principal values by QUADPACK's Cauchy-weight rule
+(``scipy.integrate.quad(weight="cauchy")``), the J0 integral by Gauss–Legendre (the Monte
+Carlo tabulates Y(V) and sums samples).
 
 KK at the sound's wave vector (coupling per unit strain fixed, c_αΩ0/ω at the sound's ω):
 
@@ -20,23 +20,21 @@ Resonant (δ-line, Z = 2π(k_B/ħ)e^{J1(T)}): the x integral collapses onto E,
           \sqrt{1-\tfrac{4V^2}{E^2}}\;\frac{E\,[Z(T)\tanh\frac{E}{2T} - Z(T_r)\tanh\frac{E}{2T_r}]}
           {E^2 - w^2}.
 
-Sideband: S_sb(x) of :func:`.tf_acoustics.sideband_sum` at T and T_ref on one log grid of x
-(dense below Θ_D), a cubic spline of the difference in ln x, then the Cauchy-weight quadrature.
+The sideband's Kramers–Kronig partner is not computed (its spectral weight lies far above
+k_BΘ_D; the Monte Carlo writes no sideband velocity either).
 """
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
 from scipy.integrate import quad
-from scipy.interpolate import CubicSpline
 
 from ...units import HBAR, K_B, PI
 from .multiphonon import J1
-from .tf_acoustics import TFSoundQuad, coupling_volume, sideband_sum
+from .tf_acoustics import TFSoundQuad, coupling_volume
 
-__all__ = ["resonant_velocity_sum", "sideband_velocity_sum", "tf_velocity_exact"]
+__all__ = ["resonant_velocity_sum"]
 
 _GL8 = np.polynomial.legendre.leggauss(8)
 
@@ -81,49 +79,3 @@ def resonant_velocity_sum(q: TFSoundQuad, hw_K: float, T: float, T_ref: float) -
         brk = [x * s for x in (T, T_ref) for s in (0.1, 1.0, 10.0)]
         total += wk * V * V * _pv(g, 2 * V, E_max, hw_K, brk)
     return total
-
-
-@functools.lru_cache(maxsize=64)
-def _sideband_nodes(q: TFSoundQuad, T: float, lo: float, X: float, g: str) -> np.ndarray:
-    """S_sb(x) (:func:`.sideband_sum`) on the log grid of :func:`_x_nodes`."""
-    x = _x_nodes(lo, X, g)[::-1]       # the top first: OutsideQuadrature comes from there
-    return np.array([sideband_sum(q, xi, T, g) for xi in x])[::-1]
-
-
-def _x_nodes(lo: float, X: float, g: str) -> np.ndarray:
-    """Nodes in x: the one-phonon S is smooth (32 + 32 nodes: 1e-4 from 96 + 128); the
-    multiphonon S has the Debye weight's fall just below Θ_D (96 + 128 nodes)."""
-    a, b = (32, 32) if g == "one_phonon" else (96, 128)
-    return np.unique(np.concatenate([np.geomspace(lo, X / 8, a), np.geomspace(X / 8, X, b)]))
-
-
-def sideband_velocity_sum(q: TFSoundQuad, hw_K: float, T: float, T_ref: float,
-                          g: str = "multiphonon") -> float:
-    """P∫_0^{Θ_D} dx x [S_sb(x, T) − S_sb(x, T_ref)]/(x² − w²), s^-1 m^-3 (module docstring);
-    OutsideQuadrature where :mod:`.multiphonon`'s G does not reach E + Θ_D.  The difference
-    is splined (cubic in ln x) on nodes shared by T and T_ref: S itself is dominated by
-    x ≈ Θ_D, where it hardly depends on T."""
-    X = q.params.theta_D_K
-    lo = 1e-7 * min(T, T_ref, hw_K)
-    x = _x_nodes(lo, X, g)
-    spline = CubicSpline(np.log(x), _sideband_nodes(q, T, lo, X, g)
-                         - _sideband_nodes(q, T_ref, lo, X, g))
-    brk = [x * s for x in (T, T_ref) for s in (0.1, 1.0, 10.0)] + [X / 8, X / 2]
-    # below lo: S ∝ x (sinh(x/2T)), a piece ≈ (lo/w)² S(lo) of the integrand: dropped
-    return _pv(lambda xx: float(spline(math.log(xx))), lo, X, hw_K, brk)
-
-
-def tf_velocity_exact(q: TFSoundQuad, f_Hz: float, T: float, T_ref: float, pol: str,
-                      g: str = "multiphonon") -> dict[str, float]:
-    """{part: Δv/v(T) − Δv/v(T_ref)} for resonant, sideband, total (NaN sideband/total where
-    the sideband quadrature is not covered)."""
-    from . import OutsideQuadrature
-    omega = 2 * PI * f_Hz
-    hw = HBAR * omega / K_B
-    c = -coupling_volume(q, omega, pol) / (PI * omega)
-    res = c * resonant_velocity_sum(q, hw, T, T_ref)
-    try:
-        sb = c * sideband_velocity_sum(q, hw, T, T_ref, g)
-    except (OutsideQuadrature, ValueError):
-        sb = math.nan
-    return {"resonant": res, "sideband": sb, "total": res + sb}
