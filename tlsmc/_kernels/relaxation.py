@@ -41,6 +41,8 @@ LOG10_HI = 40.0
 N_BINS = int((LOG10_HI - LOG10_LO) * PER_DECADE)
 ORDER = 12
 X_FULL = 50.0
+X_SMALL = 0.05
+"""Bins with x_c = K_c t below this are summed at once by a Taylor series at x = 0."""
 U_MAX = 0.0190
 """Bound of |u| = |K/K_c − 1| (half a bin is 10^(1/128) − 1 = 0.01815; the rest covers
 an edge TLS put in the neighbouring bin by the table log2)."""
@@ -270,13 +272,43 @@ def _limit(kind):
     return 0.0  # FLUX, FLUX_SQ, RELAXED_FLUX
 
 
+@njit(cache=True)
+def _small_prefix(mu, centres, occ, start, n_occ):
+    """R[i, m] = Σ over the occupied regular bins occ[start..i−1] of Σ g (K / s_i)^m,
+    s_i = K_c of bin occ[i−1] (the largest included), m = 0..ORDER (rows i <= start: 0).
+
+    Built upwards: R[i+1, m] = (s_i / s_{i+1})^m R[i, m] + Σ_j C(m, j) μ_j of bin occ[i]
+    (K^m = K_c^m (1 + u)^m); every ratio K/s_i is <= 1 + U_MAX, so nothing overflows.
+    """
+    R = np.zeros((n_occ + 1, ORDER + 1))
+    binom = np.zeros((ORDER + 1, ORDER + 1))
+    for m in range(ORDER + 1):
+        binom[m, 0] = 1.0
+        for j in range(1, m + 1):
+            binom[m, j] = binom[m - 1, j - 1] + (binom[m - 1, j] if j < m else 0.0)
+    for i in range(start, n_occ):
+        b = occ[i]
+        ratio = centres[occ[i - 1]] / centres[b] if i > start else 0.0
+        rp = 1.0
+        for m in range(ORDER + 1):
+            acc = 0.0
+            for j in range(m + 1):
+                acc += binom[m, j] * mu[b, j]
+            R[i + 1, m] = rp * R[i, m] + acc
+            rp *= ratio
+    return R
+
+
 @njit(cache=True, parallel=True)
 def evaluate(mu, counts, centres, times, kind, out):
     """out[k] = Σ_i g_i F(K_i t_k) from the moments of one series (t_k > 0, finite).
 
-    Only the occupied bins are visited, in increasing K_c; once x_c = K_c t exceeds
-    X_FULL every later bin is at its limit F(∞) and their Σ g (a suffix sum, computed
-    once) is added at once.
+    Only the occupied bins are visited, in increasing K_c.  All bins with x_c = K_c t <
+    X_SMALL go at once: with the rescaled power sums R of :func:`_small_prefix`,
+    Σ g F(K t) = Σ_{j=1}^{ORDER} F^{(j)}(0) (s t)^j R_j / j! (Taylor series at x = 0; every
+    such TLS has K t < X_SMALL (1 + U_MAX), where the terms beyond j = ORDER sum to
+    < 1e-20 of Σ|g|).  Once x_c exceeds X_FULL every later bin is at its limit F(∞) and
+    their Σ g (a suffix sum, computed once) is added at once.
     """
     nb = mu.shape[0]
     occ = np.empty(nb, dtype=np.int64)
@@ -289,23 +321,27 @@ def evaluate(mu, counts, centres, times, kind, out):
     tail[n_occ] = mu[nb - 1, 0] if counts[nb - 1] != 0 else 0.0
     for i in range(n_occ - 1, -1, -1):
         tail[i] = tail[i + 1] + mu[occ[i], 0]
+    start = 1 if n_occ > 0 and occ[0] == 0 else 0      # the underflow bin goes apart
+    R = _small_prefix(mu, centres, occ, start, n_occ)
     limit = _limit(kind)
     for k in prange(times.shape[0]):
         t = times[k]
         total = 0.0
-        i = 0
+        if start == 1:                 # u = K (absolute) in the underflow bin, x_c = 0;
+            total += _bin_sum(kind, 0.0, 1.0, 0.0, t, mu[0], 3, False)   # (K t)^4 < 1e-100
+        lo, hi = start, n_occ          # first occupied bin with x_c >= X_SMALL
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if centres[occ[mid]] * t < X_SMALL:
+                lo = mid + 1
+            else:
+                hi = mid
+        i = lo
+        if i > start:
+            total += _bin_sum(kind, 0.0, 1.0, 0.0, centres[occ[i - 1]] * t, R[i], ORDER, False)
         while i < n_occ:
             b = occ[i]
-            if b == 0:
-                x_c = 0.0
-                scale = t          # u = K (absolute) in the underflow bin
-                order = 3          # (K t)^4 < 1e-100 for t < 1e15 s
-                truncate = False
-            else:
-                x_c = centres[b] * t
-                scale = x_c
-                order = ORDER
-                truncate = True
+            x_c = centres[b] * t
             if x_c > X_FULL:
                 break
             if x_c < 1.0:              # one transcendental per bin; e >= 0.37 here
@@ -314,7 +350,7 @@ def evaluate(mu, counts, centres, times, kind, out):
             else:                      # r >= 0.63 here
                 e = math.exp(-x_c)
                 r = 1.0 - e
-            total += _bin_sum(kind, x_c, e, r, scale, mu[b], order, truncate)
+            total += _bin_sum(kind, x_c, e, r, x_c, mu[b], ORDER, True)
             i += 1
         out[k] = total + limit * tail[i]
 
