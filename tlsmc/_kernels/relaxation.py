@@ -179,6 +179,9 @@ def _add_powers(typingctx, row, i, g, u):
 def accumulate(K, Kbits, G, inv_centres, log2tab, part, part_counts, mu, counts):
     """mu[s, b, j] += Σ_{i in b} G[s, i] u_i^j ;  counts[b] += #TLS in b.
 
+    Returns the number of rates that are not >= 0 (negative or NaN); when it is not 0,
+    ``mu`` and ``counts`` are left unchanged (the caller raises).
+
     ``inv_centres`` is 1 / :func:`bin_centres` (0 for the overflow bin).  ``part``
     (n_blk, n_bins, n_series, PAD) and ``part_counts`` (n_blk, n_bins) are scratch;
     block ``k`` of the TLS axis sums into ``part[k]`` and the blocks are added into
@@ -190,6 +193,7 @@ def accumulate(K, Kbits, G, inv_centres, log2tab, part, part_counts, mu, counts)
     n_series = G.shape[0]
     n_blk = part.shape[0]
     nb = part.shape[1]
+    bad = np.zeros(n_blk, dtype=np.int64)
     for blk in prange(n_blk):
         lo = (n * blk) // n_blk
         hi = (n * (blk + 1)) // n_blk
@@ -202,14 +206,21 @@ def accumulate(K, Kbits, G, inv_centres, log2tab, part, part_counts, mu, counts)
         su = np.empty(SUB)
         for start in range(lo, hi, SUB):
             m = min(SUB, hi - start)
+            n_bad = 0
             for k in range(m):
-                sbin[k], su[k] = _bin_of(K[start + k], Kbits[start + k], inv_centres, log2tab)
+                ki = K[start + k]
+                n_bad += not ki >= 0.0
+                sbin[k], su[k] = _bin_of(ki, Kbits[start + k], inv_centres, log2tab)
+            bad[blk] += n_bad
             for k in range(m):               # a separate loop: ~4x faster than fused
                 b = sbin[k]
                 ui = su[k]
                 pc[b] += 1
                 for s in range(n_series):
                     _add_powers(pmf, (b * n_series + s) * PAD, G[s, start + k], ui)
+    n_bad = bad.sum()
+    if n_bad != 0:
+        return n_bad
     # fixed-order combination, parallel over bins (each element summed in block order)
     for b in prange(nb):
         for blk in range(n_blk):
@@ -219,6 +230,7 @@ def accumulate(K, Kbits, G, inv_centres, log2tab, part, part_counts, mu, counts)
             for s in range(n_series):
                 for j in range(ORDER + 1):
                     mu[s, b, j] += part[blk, b, s, j]
+    return 0
 
 
 @njit(cache=True)

@@ -42,13 +42,12 @@ class RelaxationSums:
         G = np.ascontiguousarray(G, dtype=np.float64)
         if G.shape != (self.n_series, K.shape[0]):
             raise ValueError(f"G must have shape ({self.n_series}, {K.shape[0]}), got {G.shape}")
-        if not np.all(K >= 0.0):
-            raise ValueError("rates K must be >= 0 and not NaN")
         K = np.ascontiguousarray(K, dtype=np.float64)
         n_blk = _k.n_blocks(K.shape[0])
         part, part_counts = _scratch(n_blk, self._mu.shape[1], self.n_series)
-        _k.accumulate(K, K.view(np.int64), G, self._inv_centres, self._log2, part, part_counts,
-                      self._mu, self._counts)
+        if _k.accumulate(K, K.view(np.int64), G, self._inv_centres, self._log2, part,
+                         part_counts, self._mu, self._counts):      # checked in the pass
+            raise ValueError("rates K must be >= 0 and not NaN")
 
     def moments(self) -> tuple[np.ndarray, np.ndarray]:
         """The accumulated state ``(mu, counts)``: additive, so two states of disjoint
