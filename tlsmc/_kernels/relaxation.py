@@ -12,7 +12,12 @@ after the j = ORDER = 12 term leaves max_{0<x<=X_FULL} Σ_{j>12} T_j(x) = 3.0e-1
 (beyond X_FULL e^{-x} < 1e-21 and F is at its limit).  Evaluation stops earlier in a
 bin once the bound of the remaining terms, (1 + x_c + j)² (2 x_c U_MAX)^j e^{−x_c} / j!
 (summed geometrically), falls below 1e-17 (per unit Σ|g| of the bin).
-The underflow bin (K < 10^LOG10_LO) uses x_c = 0 and u = K t directly.
+The underflow bin (K < 10^LOG10_LO) uses x_c = 0 and u = K t directly.  All bins with
+x_c < X_SMALL = 0.05 are summed at once, per time, by the Taylor series at x = 0,
+Σ_j F^{(j)}(0) t^j Σ g K^j / j! (j <= 12), from prefix sums of the power sums over bins
+(rescaled so that nothing overflows); every such TLS has K t < 0.051, where the terms
+beyond j = 12 sum to below 1e-20 of Σ|g|: one binary search and 13 terms per time
+instead of an exponential and up to 13 terms per bin.
 Moments are additive, so chunks accumulate into one array.
 
 Accumulation is one parallel pass: the TLS axis is cut into a number of blocks
