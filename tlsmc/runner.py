@@ -26,6 +26,7 @@ import pandas as pd
 from . import __version__
 from .config import ConfigError, registry_name
 from .executors import Executor, make_executor
+from .executors.heap import retain_heap
 from .executors.reduction import BlockTree, chunk_nodes
 from .measurements import MEASUREMENTS, combine_sums
 from .population import POPULATION_MODELS, sample_population
@@ -155,6 +156,7 @@ class ChunkWork:
     run_id: str
 
     def __call__(self, chunk: Chunk) -> ChunkPartial:
+        retain_heap()                  # in the worker's process (tlsmc.executors.heap)
         sc = self.scenario
         timer = _StageTimer()
         counts: dict[str, int] = {}
@@ -245,6 +247,7 @@ def iter_run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None =
 
 def _iter_chunks(scenario: Scenario, executor: Executor):
     cfg = scenario.run
+    retain_heap()                      # in the client's process (tlsmc.executors.heap)
     entropy = seed_entropy(cfg.seed)
     chunks = plan_chunks(cfg.n_tls, cfg.chunk_size)
     accumulators = [m.start(cfg.n_tls, scenario) for m in scenario.measurement]

@@ -60,7 +60,29 @@ def test_thread_count_does_not_change_bits(population):
 
 def test_rejects_bad_rates_and_times():
     acc = RelaxationSums(1)
-    with pytest.raises(ValueError, match="rates K must be >= 0"):
-        acc.add(np.array([np.nan]), np.ones((1, 1)))
+    acc.add(np.array([1.0, 2.0]), np.ones((1, 2)))
+    before = [a.copy() for a in acc.moments()]
+    for bad in (np.nan, -1e-3):                 # checked inside the binning pass
+        with pytest.raises(ValueError, match="rates K must be >= 0"):
+            acc.add(np.array([3.0, bad, 4.0]), np.ones((1, 3)))
+    assert all(np.array_equal(a, b) for a, b in zip(before, acc.moments()))  # state untouched
     with pytest.raises(ValueError, match="times must be finite and > 0"):
         acc.evaluate(0, "relaxed", np.array([0.0]))
+
+
+def test_scratch_shared_between_accumulators_of_any_shape(population):
+    """The per-thread scratch of ``add`` is reused by accumulators of other series counts and
+    sizes: interleaved adds give the same bits as each accumulator on its own."""
+    K, g = population
+    G3 = np.stack([g, g * g, -g])
+    alone = RelaxationSums(3)
+    alone.add(K, G3)
+    one, three = RelaxationSums(1), RelaxationSums(3)
+    one.add(K[:7000], g[None, :7000])          # a small call first, then the large one
+    three.add(K, G3)
+    one.add(K[7000:], g[None, 7000:])
+    assert all(np.array_equal(a, b) for a, b in zip(alone.moments(), three.moments()))
+    ref = RelaxationSums(1)
+    ref.add(K[:7000], g[None, :7000])
+    ref.add(K[7000:], g[None, 7000:])
+    assert all(np.array_equal(a, b) for a, b in zip(ref.moments(), one.moments()))
