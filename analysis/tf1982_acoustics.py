@@ -84,7 +84,7 @@ def velocity_section(obs, comp, T_ref: float) -> list[str]:
         lT, y = np.log(d.T_K.to_numpy()[k - 1:k + 2]), d.value.to_numpy()[k - 1:k + 2]
         a2, a1, _ = np.polyfit(lT, y, 2)
         peak = (f" It has a maximum at T = {math.exp(-a1 / (2 * a2)):.2f} K ({f0 / 1e6:g} MHz), "
-                "where the growth of the zero-phonon weight e^{J1(T)} overtakes the log rise.")
+                "where the growth of the zero-phonon weight e^{J1(T)} (TF eq. 14) overtakes the log rise.")
     lines = [
         f"## Sound velocity Δv/v(T) − Δv/v({T_ref:g} K) ({f0 / 1e6:g} MHz, longitudinal)",
         "",
