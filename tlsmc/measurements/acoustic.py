@@ -45,7 +45,8 @@ Population models: ``tunneling`` with a J0 pdf constant on its support — unifo
 structural 'sharp' (uniform on [J_str, J_max]); a 'peaked' structural pdf is rejected at load
 time: x_i stays unbiased for any pdf, but y_i = P̄[G(b_i) − G(a_i)] needs pdf = 1 on
 [a_i, b_i] (a peak would need one more principal-value table per peak width); and ``soft``
-(:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
+(:mod:`.acoustic_soft`: D and M from the wavefunctions; resonant velocity in
+:mod:`.acoustic_soft_velocity`).
 With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
 instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution).
 """
