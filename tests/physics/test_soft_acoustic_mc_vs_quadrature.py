@@ -235,3 +235,20 @@ def test_velocity_estimator_mean_equals_quadrature(setup, shell):
         mean = float(np.sum(wh * vel.pv_per_depth(one, h, [T_LO / W], T_REF / W)[:, 0, 0]))
         exact = q.pv_velocity(float(w) * W, T_LO, T_REF)
         assert mean == pytest.approx(exact, rel=2e-3), (k, mean, exact)
+
+
+def test_velocity_depth_proposal_is_its_density(shell):
+    """The depth mixture's q is the density of the depths it draws: E_q[f/q] = ∫f dh for a
+    constant, a Gaussian and the 1/√(h* − h) edge (stratified u, no solves)."""
+    sc, sh = shell
+    n = 200_000
+    h, q = vel.velocity_depths(sh, (np.arange(n) + 0.5) / n)
+    lo, hi = float(sh.h_lo[0]), float(sh.h_max)
+    assert ((h >= lo) & (h <= hi)).all() and (q > 0).all()
+    assert np.mean(1.0 / q) == pytest.approx(hi - lo, rel=1e-4)
+    gauss = 0.5 * math.sqrt(math.pi) * (math.erf(hi - 8.0) - math.erf(lo - 8.0))
+    assert np.mean(np.exp(-(h - 8.0) ** 2) / q) == pytest.approx(gauss, rel=1e-4)
+    hs = float(sh.h_star[0])
+    d = hs - h
+    edge = np.where((d > 0) & (d < 0.5), 1.0 / np.sqrt(np.where(d > 0, d, 1.0)), 0.0)
+    assert np.mean(edge / q) == pytest.approx(2.0 * math.sqrt(0.5), rel=1e-3)
