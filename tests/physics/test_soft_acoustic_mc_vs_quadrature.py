@@ -190,7 +190,7 @@ def test_pv_per_depth_against_cauchy_quadrature(shell, h, k):
     W = sh.W_K
     I = vel.pv_per_depth(sh, np.array([h]), [T_LO / W], T_REF / W)[0, k, 0]
     b = _brute(sh, h, float(sh.w[k]), T_LO / W, T_REF / W)
-    assert I == pytest.approx(b, rel=1e-4)     # brute force good to ~4e-5 (h = 10: pair cancellation)
+    assert I == pytest.approx(b, rel=1e-4)     # brute force: ~4e-5 (h = 10, pair cancellation)
 
 
 def test_low_frequency_limit(shell):

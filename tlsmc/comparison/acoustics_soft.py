@@ -5,8 +5,7 @@
 and rates), through the same formulas as the tunneling comparison
 (:func:`tlsmc.analytic.quadrature.acoustics.acoustic_exact`).  Rows: attenuation and Q_inv
 (resonant, relaxation, total) and dv_over_v (resonant: the principal value of the
-quadrature's own ñ(E), :meth:`~tlsmc.analytic.quadrature.soft_acoustics.SoftAcousticQuad.pv_velocity`;
-relaxation; total).  ``closed_form``: NaN (GGP give no acoustic closed form of this model).
+quadrature's own ñ(E), ``SoftAcousticQuad.pv_velocity``; relaxation; total).  ``closed_form``: NaN (GGP give no acoustic closed form of this model).
 """
 from __future__ import annotations
 
