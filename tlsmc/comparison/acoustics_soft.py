@@ -21,8 +21,8 @@ __all__ = ["acoustic_rows", "NUMERICAL_RTOL", "NOTE"]
 NUMERICAL_RTOL = 1e-4
 """Relative accuracy of the exact column: the SoftQuadrature grid (~1e-4 for its sums), the
 shell integral (6 vs 10 Gauss points per panel: 2e-8) and the resonant velocity's interpolated
-ñ (≤ 2e-4 below E = 1e-6 W, ≤ 1e-6 up to the drop at the shallowest counted well, ~3 % above
-it, where F is small: ≤ 1e-5 of the velocity in soft_acoustics.toml)."""
+ñ (≤ 1e-3 below E = 1e-6 W, ≤ 2e-5 up to the drop at the shallowest counted well, ~20 % above
+it, where F is small: ≤ 3e-5 of the velocity in soft_acoustics.toml)."""
 
 NOTE = ("acoustic (soft): exact = tlsmc.analytic.quadrature.soft_acoustics (relaxation on the "
         "SoftQuadrature nodes, resonant shell density by Gauss-Legendre in the depth with the "
