@@ -4,10 +4,11 @@ Reads two finished runs — scenarios/soft_acoustics.toml (soft potentials, GGP 
 from the wavefunctions) and scenarios/silica_acoustics.toml (the standard tunneling model
 with the same elastic constants and γ_l, γ_t) — or runs them (``--n-tls`` shrinks both), and
 writes analysis/acoustics/soft_acoustics.png: longitudinal Q⁻¹ (total, and its resonant and
-relaxation parts) and the relaxation Δv/v versus T at every frequency the two share, soft
-MC points over the soft quadrature (lines), the tunneling model dashed.  Prints the ratios
-soft/STM of the resonant Q⁻¹ at the lowest T (both ∝ ñ(ħω)) and of the relaxation Q⁻¹ at
-the highest T (the plateau region).
+relaxation parts) and the total Δv/v (resonant + relaxation; the soft resonant part is the
+principal value of measurements.acoustic_soft_velocity) versus T at every frequency the two
+share, soft MC points over the soft quadrature (lines), the tunneling model dashed.  Prints
+the ratios soft/STM of the resonant Q⁻¹ at the lowest T (both ∝ ñ(ħω)), of the relaxation
+Q⁻¹ at the highest T (the plateau region) and of the resonant Δv/v at the lowest T.
 
     python analysis/soft_acoustics.py [SOFT_RUN_DIR STM_RUN_DIR] [--n-tls N]
 """
@@ -59,10 +60,11 @@ def main() -> None:
     stm, _, stm_meta = _load(stm_dir, "silica_acoustics.toml", args.n_tls)
     freqs = sorted(set(soft.f_Hz.dropna()) & set(stm.f_Hz.dropna()))
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
-    print("f (Hz)   Q⁻¹_res soft/STM at T_min   Q⁻¹_rel soft/STM at T_max   (longitudinal)")
+    print("f (Hz)   Q⁻¹_res soft/STM at T_min   Q⁻¹_rel soft/STM at T_max   "
+          "Δv/v_res soft/STM at T_min   (longitudinal)")
     for f, color in zip(freqs, ("C0", "C1", "C2", "C3", "C4", "C5")):
         lab = f"{f / 1e6:g} MHz"
-        for ax, obs, part in ((axes[0], "Q_inv", "total"), (axes[2], "dv_over_v", "relaxation")):
+        for ax, obs, part in ((axes[0], "Q_inv", "total"), (axes[2], "dv_over_v", "total")):
             d = _sel(soft, f, obs, part)
             ax.errorbar(d.T_K, d.value, d.stderr, fmt="o", ms=3, color=color, label=f"{lab} soft")
             s = _sel(stm, f, obs, part)
@@ -74,17 +76,18 @@ def main() -> None:
             d = _sel(soft, f, "Q_inv", part)
             axes[1].plot(d.T_K, d.value, ls, color=color, lw=1.2, label=f"{lab} {part}")
         ratios = []
-        for part, pick in (("resonant", 0), ("relaxation", -1)):
-            a, b = _sel(soft, f, "Q_inv", part), _sel(stm, f, "Q_inv", part)
+        for obs, part, pick in (("Q_inv", "resonant", 0), ("Q_inv", "relaxation", -1),
+                                ("dv_over_v", "resonant", 0)):
+            a, b = _sel(soft, f, obs, part), _sel(stm, f, obs, part)
             T = sorted(set(a.T_K) & set(b.T_K))[pick]
             va, vb = (float(x[x.T_K == T].value.iloc[0]) for x in (a, b))
             ratios.append(f"{va / vb:.3g} (T = {T:g} K)" if vb else "nan")
-        print(f"{f:8.3g}   {ratios[0]:>26}   {ratios[1]:>26}")
+        print(f"{f:8.3g}   {ratios[0]:>26}   {ratios[1]:>26}   {ratios[2]:>26}")
     axes[0].set(xscale="log", yscale="log", xlabel="T (K)", ylabel="Q⁻¹ total (longitudinal)")
     axes[1].set(xscale="log", yscale="log", xlabel="T (K)",
                 ylabel="soft Q⁻¹ parts (dotted resonant, solid relaxation)")
     axes[2].set(xscale="log", xlabel="T (K)",
-                ylabel="Δv/v relaxation − value at T_ref (longitudinal)")
+                ylabel="Δv/v total − value at T_ref (longitudinal)")
     axes[0].legend(fontsize=6, ncol=2)
     axes[1].legend(fontsize=6, ncol=2)
     n_soft = soft_meta.get("n_tls", "?")

@@ -55,10 +55,11 @@ b_i ≥ E: every factor ≤ 1.  x_i needs nothing new (pdf evaluated on the shel
 
 Standard errors of ``total`` include the covariance of the two parts (same samples).
 Population models: ``tunneling`` with a uniform or structural J0 ('sharp' or 'peaked');
-and ``soft`` (:mod:`.acoustic_soft`: D and M from the wavefunctions; no resonant velocity).
+and ``soft`` (:mod:`.acoustic_soft`: D and M from the wavefunctions; resonant velocity in
+:mod:`.acoustic_soft_velocity`).
 With a TF rate channel (tf_multiphonon or tf_nondiagonal) the sound couples to the barrier
-instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution; Δv/v by
-Kramers–Kronig, :mod:`.tf_velocity`).
+instead: :mod:`.acoustic_tf` (parts resonant / sideband / total, any J0 distribution; Δv/v of
+the zero-phonon line, :mod:`.tf_velocity`).
 """
 from __future__ import annotations
 

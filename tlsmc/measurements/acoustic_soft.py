@@ -42,15 +42,16 @@ as for every other observable (the x_i are iid).  Measured: the relative spread 
 (soft_glass, 0.1–1 GHz), so 8192 shell samples give ~1.1 % on ñ.  The cross moments with
 the relaxation terms of the same samples give the error of ``total``.
 
-Resonant velocity: not estimated for soft potentials.  Its principal value P∫ñ(E)F(E)dE
-needs ñ off the shell, and no per-sample estimator of it is unbiased here yet, so
-``dv_over_v`` rows are written for ``part = relaxation`` only (no resonant or total rows).
+Resonant velocity: P∫ñ(E)F(E)dE needs ñ off the shell; its per-sample estimator (a depth
+per sample, the t_b integral at that depth with the pole at ħω subtracted using f(h) above)
+is in :mod:`.acoustic_soft_velocity`.  ``dv_over_v`` rows: resonant, relaxation and total.
 
 Restrictions (ConfigError at load): ``antithetic = false`` (per-sample standard errors);
 ħω below E_max and below the splitting of the shallowest symmetric well of the proposal.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from dataclasses import dataclass
@@ -66,8 +67,8 @@ from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, symmetric_depth
 from ..units import HBAR, K_B, PI
 
 __all__ = ["SHELL_SAMPLES", "SoftShell", "soft_shell", "check_soft", "shell_variates",
-           "shell_density", "shell_draws", "shell_terms", "shell_roots", "frame_points",
-           "SoftAcousticAcc"]
+           "shell_density", "shell_draws", "shell_point", "shell_terms", "shell_roots",
+           "frame_points", "SoftAcousticAcc"]
 
 SHELL_SAMPLES = 8192
 """Expected number of samples of a run that carry the resonant shell estimate (each costs
@@ -170,7 +171,7 @@ def shell_roots(shell: SoftShell, h: np.ndarray, w: float):
     k2 = h ** 3 / 2.0                                   # asymmetry ≈ t h^{3/2}/√2
     s = np.maximum(w * w - d0 * d0, 1e-6 * w * w) / k2
     lo, hi = np.zeros_like(h), np.full_like(h, np.inf)
-    t_out, sp_idx = np.empty_like(h), None
+    t_out = np.empty_like(h)
     active = np.arange(h.size)
     res = {}
     for _ in range(60):
@@ -228,18 +229,32 @@ def frame_points(shell: SoftShell, h: np.ndarray, t: np.ndarray):
             eb_l.append(-h)
             tb_l.append(tb)
             rho_l.append(jac * model.relative_density(eta, tt, np.full(h.shape, kind)))
+    # solve in mirror pairs (t_b, σ) <-> (−t_b, −σ), adjacent, so that solve_soft_pairs solves
+    # one of each (half the cost); the output keeps the frame-major order
+    nf, n = len(eta_l), h.size
+    mirror = [nf // 2 + ((nf // 2 - k) % (nf // 2)) for k in range(nf // 2)]
+    blocks = np.arange(nf * n).reshape(nf, n)
+    perm = np.stack([blocks[:nf // 2], blocks[mirror]], axis=1).transpose(0, 2, 1).ravel()
     cat = np.concatenate
-    pop = model.solve(mat, cat(eta_l), cat(t_l), cat(eb_l), cat(tb_l),
-                      model.density_scale(mat) * cat(rho_l))
-    return pop, len(eta_l)
+    pop = model.solve(mat, *(cat(a)[perm] for a in (eta_l, t_l, eb_l, tb_l)),
+                      model.density_scale(mat) * cat(rho_l)[perm])
+    inv = np.argsort(perm)
+    return dataclasses.replace(pop, **{f.name: getattr(pop, f.name)[inv]
+                                       for f in dataclasses.fields(pop)}), nf
 
 
 def shell_density(shell: SoftShell, h: np.ndarray, w: float) -> np.ndarray:
     """f(h) of the module docstring at depths h > h*, J⁻¹ m⁻³ per unit h."""
-    f = np.zeros_like(h)
+    return shell_point(shell, h, w)[1]
+
+
+def shell_point(shell: SoftShell, h: np.ndarray, w: float) -> tuple[np.ndarray, np.ndarray]:
+    """(t*, f(h)) at depths h > h*: the root of E = w (units of W; NaN beyond depth_max) and
+    the shell density there (module docstring), J⁻¹ m⁻³ per unit h."""
+    f, t_star = np.zeros_like(h), np.full_like(h, np.nan)
     inside = h <= shell.h_max
     if not inside.any():
-        return f
+        return t_star, f
     hh = h[inside]
     t, sp = shell_roots(shell, hh, w)
     dEdt = np.abs(sp["x3_11"] - sp["x3_00"])
@@ -247,7 +262,8 @@ def shell_density(shell: SoftShell, h: np.ndarray, w: float) -> np.ndarray:
     M2 = np.where(pop.counted, pop.M_over_c, 0.0) ** 2
     per = (pop.weight * M2).reshape(nfr, hh.size).sum(axis=0)
     f[inside] = per / (dEdt * K_B * shell.W_K)
-    return f
+    t_star[inside] = t
+    return t_star, f
 
 
 def shell_draws(shell: SoftShell, v: np.ndarray):
@@ -280,7 +296,8 @@ def shell_terms(shell: SoftShell, v: np.ndarray, n_total: int) -> np.ndarray:
 
 class SoftAcousticAcc(_AcousticAcc):
     """Accumulator of the soft population: the tunneling one's sums, prefactors and rows,
-    with the shell terms of the module docstring and the velocity rows of the relaxation part."""
+    with the shell terms of the module docstring and the velocity terms of
+    :mod:`.acoustic_soft_velocity`."""
 
     def __init__(self, cfg, n_total: int, scenario):
         self.cfg, self.n, self.material = cfg, n_total, scenario.material
@@ -292,21 +309,25 @@ class SoftAcousticAcc(_AcousticAcc):
         nf, nt = len(self.omega), len(cfg.temperatures_K)
         self.res = np.zeros((nf, 2))          # Σx, Σx² (shell density at ħω)
         self.rel = np.zeros((nt, nf, 6))      # Σa, Σa², Σb, Σb², Σxa, Σyb
-        self.vel = np.zeros((nt, nf, 2))      # unused (no resonant velocity)
+        self.vel = np.zeros((nt, nf, 2))      # Σy, Σy² (resonant velocity)
+        W = self.shell.W_K
+        self.temps_W = np.asarray(cfg.temperatures_K, dtype=float) / W
+        self.T_ref_W = cfg.T_ref_K / W
 
     def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
         if getattr(spectrum, "depth", None) is None:
             raise TypeError("the soft acoustic measurement needs SoftTwoLevelSpectrum.depth")
-        x = shell_terms(self.shell, shell_variates(self.shell, spectrum.depth), self.n)
+        v = shell_variates(self.shell, spectrum.depth)
+        x = shell_terms(self.shell, v, self.n)
         out["res"][:, 0] += x.sum(0)
         out["res"][:, 1] += (x * x).sum(0)
-        y = np.zeros_like(x)
+        from .acoustic_soft_velocity import velocity_terms      # it imports this module
+        ys = velocity_terms(self.shell, v, self.n, self.temps_W, self.T_ref_W)
         wD2 = weight * spectrum.D_unit ** 2
         K_ref = rates_at(self.cfg.T_ref_K).K
         for j, T in enumerate(self.cfg.temperatures_K):
+            y = np.ascontiguousarray(ys[j])
+            out["vel"][j, :, 0] += y.sum(0)
+            out["vel"][j, :, 1] += (y * y).sum(0)
             relaxation_sums(wD2, spectrum.E_K, rates_at(T).K, K_ref, T, self.cfg.T_ref_K,
                             self.omega, x, y, out["rel"][j])
-
-    def rows(self) -> list[dict]:
-        return [r for r in super().rows()
-                if r["observable"] != "dv_over_v" or r["part"] == "relaxation"]
