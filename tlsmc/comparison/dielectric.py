@@ -75,7 +75,7 @@ def dielectric_rows(measurement, context, scenario) -> list[dict]:
 def soft_dielectric_rows(measurement, quad, scenario) -> list[dict]:
     """Analytic rows of one ``dielectric`` measurement of a soft-potential scenario: ``exact``
     from :mod:`tlsmc.analytic.quadrature.soft_dielectric` on the run's SoftQuadrature
-    (tan δ every part and field, relaxation Δε/ε); ``closed_form`` NaN (no closed form of this
+    (tan δ every part and field, Δε/ε every part); ``closed_form`` NaN (no closed form of this
     model; the textbook saturation law is compared in tests/physics/test_soft_dielectric.py)."""
     q = dielectric_quad(quad)
     m, cfg = scenario.material, measurement

@@ -70,7 +70,8 @@ from .acoustic_base import (ShellModel, _AcousticAcc, flat_j0, polarization_cons
                             pv_peak_eval, pv_peak_table, pv_table, resonance_setup,
                             shell_density, shell_densities, shell_model, shell_variates,
                             shell_velocities, shell_velocity)
-from .acoustic_soft import SoftAcousticAcc, check_soft
+from .acoustic_soft import check_soft
+from .acoustic_soft_acc import SoftAcousticAcc
 from .acoustic_tf import TFAcousticAcc, check_tf_scenario, tf_channel
 from .common import check_temperatures
 

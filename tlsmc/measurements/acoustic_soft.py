@@ -59,16 +59,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from .._kernels.acoustics import relaxation_sums
 from ..config import require
-from .acoustic_base import _AcousticAcc, polarization_constants
 from ..population.soft import to_type2_frame
 from ..spectrum.soft_solver import TYPE1, TYPE2, solve_soft, symmetric_depth
 from ..units import HBAR, K_B, PI
 
 __all__ = ["SHELL_SAMPLES", "SoftShell", "soft_shell", "check_soft", "shell_variates",
-           "shell_density", "shell_draws", "shell_point", "shell_terms", "shell_roots",
-           "frame_points", "SoftAcousticAcc"]
+           "shell_density", "shell_draws", "shell_point", "strain_coupling", "dipole_coupling", "shell_terms", "shell_roots",
+           "frame_points"]
 
 SHELL_SAMPLES = 8192
 """Expected number of samples of a run that carry the resonant shell estimate (each costs
@@ -248,9 +246,21 @@ def shell_density(shell: SoftShell, h: np.ndarray, w: float) -> np.ndarray:
     return shell_point(shell, h, w)[1]
 
 
-def shell_point(shell: SoftShell, h: np.ndarray, w: float) -> tuple[np.ndarray, np.ndarray]:
+def strain_coupling(pop) -> np.ndarray:
+    """M_over_c² of a frame solve (0 where not counted): the strain coupling per unit γ²."""
+    return np.where(pop.counted, pop.M_over_c, 0.0) ** 2
+
+
+def dipole_coupling(pop) -> np.ndarray:
+    """x01² of a frame solve (0 where not counted): the dipole coupling per unit p0²."""
+    return np.where(pop.counted, pop.x01, 0.0) ** 2
+
+
+def shell_point(shell: SoftShell, h: np.ndarray, w: float,
+                squared_coupling=strain_coupling) -> tuple[np.ndarray, np.ndarray]:
     """(t*, f(h)) at depths h > h*: the root of E = w (units of W; NaN beyond depth_max) and
-    the shell density there (module docstring), J⁻¹ m⁻³ per unit h."""
+    the shell density there (module docstring), J⁻¹ m⁻³ per unit h, weighted by
+    ``squared_coupling(pop)`` of the frame solves (M_over_c²; x01² for a dipole)."""
     f, t_star = np.zeros_like(h), np.full_like(h, np.nan)
     inside = h <= shell.h_max
     if not inside.any():
@@ -259,8 +269,7 @@ def shell_point(shell: SoftShell, h: np.ndarray, w: float) -> tuple[np.ndarray, 
     t, sp = shell_roots(shell, hh, w)
     dEdt = np.abs(sp["x3_11"] - sp["x3_00"])
     pop, nfr = frame_points(shell, hh, t)
-    M2 = np.where(pop.counted, pop.M_over_c, 0.0) ** 2
-    per = (pop.weight * M2).reshape(nfr, hh.size).sum(axis=0)
+    per = (pop.weight * squared_coupling(pop)).reshape(nfr, hh.size).sum(axis=0)
     f[inside] = per / (dEdt * K_B * shell.W_K)
     t_star[inside] = t
     return t_star, f
@@ -292,42 +301,3 @@ def shell_terms(shell: SoftShell, v: np.ndarray, n_total: int) -> np.ndarray:
         f[ok] = shell_density(shell, h[ok], float(w))
         x[sel, k] = f * inv_q / (shell.p * n_total)
     return np.ascontiguousarray(x)
-
-
-class SoftAcousticAcc(_AcousticAcc):
-    """Accumulator of the soft population: the tunneling one's sums, prefactors and rows,
-    with the shell terms of the module docstring and the velocity terms of
-    :mod:`.acoustic_soft_velocity`."""
-
-    def __init__(self, cfg, n_total: int, scenario):
-        self.cfg, self.n, self.material = cfg, n_total, scenario.material
-        self.omega = 2.0 * PI * np.asarray(cfg.frequencies_Hz)
-        self.w_K = HBAR * self.omega / K_B
-        self.shell = soft_shell(cfg, scenario, n_total)
-        for pol in cfg.polarizations:
-            polarization_constants(self.material, pol)
-        nf, nt = len(self.omega), len(cfg.temperatures_K)
-        self.res = np.zeros((nf, 2))          # Σx, Σx² (shell density at ħω)
-        self.rel = np.zeros((nt, nf, 6))      # Σa, Σa², Σb, Σb², Σxa, Σyb
-        self.vel = np.zeros((nt, nf, 2))      # Σy, Σy² (resonant velocity)
-        W = self.shell.W_K
-        self.temps_W = np.asarray(cfg.temperatures_K, dtype=float) / W
-        self.T_ref_W = cfg.T_ref_K / W
-
-    def accumulate(self, spectrum, weight, rates_at, out: dict) -> None:
-        if getattr(spectrum, "depth", None) is None:
-            raise TypeError("the soft acoustic measurement needs SoftTwoLevelSpectrum.depth")
-        v = shell_variates(self.shell, spectrum.depth)
-        x = shell_terms(self.shell, v, self.n)
-        out["res"][:, 0] += x.sum(0)
-        out["res"][:, 1] += (x * x).sum(0)
-        from .acoustic_soft_velocity import velocity_terms      # it imports this module
-        ys = velocity_terms(self.shell, v, self.n, self.temps_W, self.T_ref_W)
-        wD2 = weight * spectrum.D_unit ** 2
-        K_ref = rates_at(self.cfg.T_ref_K).K
-        for j, T in enumerate(self.cfg.temperatures_K):
-            y = np.ascontiguousarray(ys[j])
-            out["vel"][j, :, 0] += y.sum(0)
-            out["vel"][j, :, 1] += (y * y).sum(0)
-            relaxation_sums(wD2, spectrum.E_K, rates_at(T).K, K_ref, T, self.cfg.T_ref_K,
-                            self.omega, x, y, out["rel"][j])

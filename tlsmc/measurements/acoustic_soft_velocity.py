@@ -29,7 +29,7 @@ in λ; Δ0 from the solve at t_b = 0): K panels of equal width ≤ ``PANEL`` on
 Pole: for h > h*(ω) the root t*(h) of ε = w (``shell_point``, the shell estimator's Newton)
 gives poles ±λ* of the integrand G(λ) = φ A/(ε − w) t'(λ), even in λ, with residues ±c,
 c = φ(t*) A(w)/ε'(t*) = k_B W f(h) A(w) (f the shell density of :mod:`.acoustic_soft` at the
-same root), subtracted with their analytic principal value:
+same root, weighted by the same squared coupling), subtracted with their analytic principal value:
 
 .. math:: P\!\!\int_0^{\lambda_e}\! G\,d\lambda = \int_0^{\lambda_e}\Big[G - c\Big(
           \frac{1}{\lambda-\lambda^*} - \frac{1}{\lambda+\lambda^*}\Big)\Big]d\lambda
@@ -69,10 +69,10 @@ import math
 import numpy as np
 
 from ..units import K_B
-from .acoustic_soft import SoftShell, frame_points, shell_point
+from .acoustic_soft import SoftShell, dipole_coupling, frame_points, shell_point, strain_coupling
 
 __all__ = ["VELOCITY_SAMPLES", "PANEL", "NODES", "BETA", "velocity_depths", "edge", "pv_per_depth",
-           "velocity_terms", "strain_coupling"]
+           "velocity_terms", "strain_coupling", "dipole_coupling"]
 
 VELOCITY_SAMPLES = 1024
 """Expected number of samples of a run that carry the resonant velocity (p = min(1, this/N))."""
@@ -82,11 +82,6 @@ NODES = 6
 """Gauss–Legendre nodes per panel."""
 BETA = 0.5
 """Share of the depth proposal given to the 1/√(h*_k − h) components (module docstring)."""
-
-
-def strain_coupling(pop) -> np.ndarray:
-    """M_over_c² of a frame solve (0 where not counted): the strain coupling per unit γ²."""
-    return np.where(pop.counted, pop.M_over_c, 0.0) ** 2
 
 
 def _depth_density(shell: SoftShell, h: np.ndarray) -> np.ndarray:
@@ -192,7 +187,7 @@ def pv_per_depth(shell: SoftShell, h: np.ndarray, temps_W, T_ref_W: float,
         t_star, f = np.full_like(h, np.nan), np.zeros_like(h)
         deep = h > shell.h_star[k]
         if deep.any():
-            t_star[deep], f[deep] = shell_point(shell, h[deep], float(w))
+            t_star[deep], f[deep] = shell_point(shell, h[deep], float(w), squared_coupling)
         pole = np.isfinite(t_star) & (f > 0.0)
         lam_s = np.where(pole, np.arcsinh(np.where(pole, t_star, 0.0) / t_s), 1.0)[:, None]
         with np.errstate(divide="ignore"):
@@ -206,9 +201,10 @@ def pv_per_depth(shell: SoftShell, h: np.ndarray, temps_W, T_ref_W: float,
 
 
 def velocity_terms(shell: SoftShell, v: np.ndarray, n_total: int, temps_W,
-                   T_ref_W: float) -> np.ndarray:
+                   T_ref_W: float, squared_coupling=strain_coupling) -> np.ndarray:
     """y (T, N, ω): the per-sample terms of the module docstring (zero unless v_i < p),
-    divided by ``n_total``; J⁻¹ m⁻³."""
+    divided by ``n_total``; J⁻¹ m⁻³ (per unit squared coupling: ``squared_coupling`` as in
+    :func:`pv_per_depth`)."""
     temps = np.asarray(temps_W, dtype=float)
     y = np.zeros((temps.size, v.size, shell.w.size))
     p = min(1.0, VELOCITY_SAMPLES / n_total)
@@ -216,6 +212,6 @@ def velocity_terms(shell: SoftShell, v: np.ndarray, n_total: int, temps_W,
     if sel.size == 0:
         return y
     h, q = velocity_depths(shell, v[sel] / p)
-    I = pv_per_depth(shell, h, temps, T_ref_W)
+    I = pv_per_depth(shell, h, temps, T_ref_W, squared_coupling)
     y[:, sel, :] = (I / (q * p * n_total)[:, None, None]).transpose(2, 0, 1)
     return y

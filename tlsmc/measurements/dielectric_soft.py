@@ -46,9 +46,15 @@ tan δ_rel = (p0²/(3ε0εr)) Σ w (x11 − x00)² (−∂f/∂E) ωτ/(1 + ω²
 Δε/ε_rel = (p0²/(3ε0εr)) Σ w (x11 − x00)² (−∂f/∂E)/(1 + ω²τ²) (T minus T_ref), τ = 1/K,
 the relaxation kernel of :mod:`.acoustic`.
 
+Resonant Δε/ε (weak field): Δε/ε_res(T) − Δε/ε_res(T_ref) = (2p0²/(3ε0εr)) P∫dE ñ_0(E)
+[tanh(E/2T) − tanh(E/2T_ref)] E/(E² − ħ²ω²), ñ_0 = Σ w x01² δ(E − E_i) off the shell: the
+conditional Monte Carlo over the depth of :mod:`.acoustic_soft_velocity` with the squared
+coupling x01² (:func:`.acoustic_soft_velocity.dipole_coupling`) instead of M_over_c²
+(unbiased; variance as stated there).
+
 Rows: ``tan_delta`` (resonant, relaxation, total) at every (f, T, field_V_m);
-``deps_over_eps`` **relaxation only** at field 0: the resonant Δε/ε needs the principal value
-P∫ñ(E)…dE off the shell, which has no soft-population estimator yet (no resonant or total rows).
+``deps_over_eps`` (resonant, relaxation, total) at field 0; total's error with the covariance
+of the parts (same samples).
 Restrictions (ConfigError at load): those of :func:`.acoustic_soft.check_soft`; material
 ``soft_dipole_debye``, ``eps_r`` (and ``T2_s`` and a rate channel when a field is > 0).
 """
@@ -63,6 +69,7 @@ from ..spectrum import soft_spectrum
 from ..units import K_B, PI
 from .acoustic_soft import (check_soft, frame_points, shell_draws, shell_roots, shell_variates,
                             soft_shell)
+from .acoustic_soft_velocity import dipole_coupling, velocity_terms
 from .dielectric_base import DielectricAcc, dielectric_constants, orientation_factor, rabi_frequency
 
 __all__ = ["SOFT_DIPOLE", "check_soft_dielectric", "SoftDielectricAcc"]
@@ -100,8 +107,9 @@ class _ShellPoints:
 
 
 class SoftDielectricAcc(DielectricAcc):
-    """Accumulator of the soft population: the tunneling one's sums and rows (minus the
-    resonant Δε/ε), with the saturated shell terms and x11 − x00 of the module docstring."""
+    """Accumulator of the soft population: the tunneling one's sums and rows, with the
+    saturated shell terms, the x01² principal-value terms and x11 − x00 of the module
+    docstring."""
 
     def __init__(self, cfg, n_total: int, scenario):
         self.cfg, self.n, self.material = cfg, n_total, scenario.material
@@ -115,7 +123,9 @@ class SoftDielectricAcc(DielectricAcc):
         nf, nt, nF = len(self.omega), len(cfg.temperatures_K), len(self.fields)
         self.res = np.zeros((nt, nF, nf, 2))       # Σ x_F, Σ x_F²
         self.rel = np.zeros((nt, nF, nf, 6))       # kernel sums, cross term with x_F
-        self.vel = np.zeros((nt, nf, 2))           # unused (no resonant Δε/ε)
+        self.vel = np.zeros((nt, nf, 2))           # Σy, Σy² (resonant Δε/ε)
+        self.temps_W = np.asarray(cfg.temperatures_K, dtype=float) / self.shell.W_K
+        self.T_ref_W = cfg.T_ref_K / self.shell.W_K
 
     def _terms(self, pts: list, T: float, n_samples: int) -> np.ndarray:
         """x (F, N, f): the per-sample saturated shell terms at T, J⁻¹ m⁻³ / N."""
@@ -141,22 +151,22 @@ class SoftDielectricAcc(DielectricAcc):
         if getattr(spectrum, "x_diag", None) is None or spectrum.depth is None:
             raise TypeError("the soft dielectric measurement needs SoftTwoLevelSpectrum.depth "
                             "and x_diag")
-        sel, draws = shell_draws(self.shell, shell_variates(self.shell, spectrum.depth))
+        v = shell_variates(self.shell, spectrum.depth)
+        sel, draws = shell_draws(self.shell, v)
+        ys = velocity_terms(self.shell, v, self.n, self.temps_W, self.T_ref_W, dipole_coupling)
         pts = [_ShellPoints(self.shell, sel, h, iq, float(w))
                for w, (h, iq) in zip(self.shell.w, draws)]
         xd = np.where(np.isfinite(spectrum.x_diag), spectrum.x_diag, 0.0)
         wD2 = np.ascontiguousarray(weight * xd * xd)
         K_ref = rates_at(self.cfg.T_ref_K).K
-        y = np.zeros((len(weight), len(self.w_K)))
         for j, T in enumerate(self.cfg.temperatures_K):
             K = rates_at(T).K
+            y = np.ascontiguousarray(ys[j])
+            out["vel"][j, :, 0] += y.sum(0)
+            out["vel"][j, :, 1] += (y * y).sum(0)
             for k, xk in enumerate(self._terms(pts, T, len(weight))):
                 xk = np.ascontiguousarray(xk)
                 out["res"][j, k, :, 0] += xk.sum(0)
                 out["res"][j, k, :, 1] += (xk * xk).sum(0)
                 relaxation_sums(wD2, spectrum.E_K, K, K_ref, T, self.cfg.T_ref_K,
                                 self.omega, xk, y, out["rel"][j, k])
-
-    def rows(self) -> list[dict]:
-        return [r for r in super().rows()
-                if r["observable"] != "deps_over_eps" or r["part"] == "relaxation"]

@@ -50,7 +50,7 @@ _SPLIT = 0.05        # pv_velocity: ln E panels below E = _SPLIT W, E panels abo
 _LOW = 1e-6          # ... and a first ln E range below E = _LOW W
 _FIT = (8, 8)        # Chebyshev nodes of the ñ interpolants: the first range, every other
 _FIT_NODES = 4       # Gauss points per z-panel of ñ at the interpolation nodes (4 vs 6: ~1e-7)
-_FITS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()   # SoftQuadrature -> fits
+_FITS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # quad -> {coupling: fits}
 _Z_EDGES = (0.0, 0.125, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
 
 
@@ -120,10 +120,14 @@ class SoftAcousticQuad:
     ----------
     quad : the SoftQuadrature of the scenario (its nodes, weights, spectrum and rates)
     nodes : Gauss–Legendre points per z-panel of the shell integral
+    coupling : the squared matrix element that weights ñ: "strain" (M², per unit γ²: the
+        acoustic ñ) or "dipole" (x01² = <0|y|1>², per unit p0²: the soft dielectric's ñ_0)
     """
 
-    def __init__(self, quad: SoftQuadrature, *, nodes: int = 6):
-        self.quad, self.nodes = quad, int(nodes)
+    def __init__(self, quad: SoftQuadrature, *, nodes: int = 6, coupling: str = "strain"):
+        if coupling not in ("strain", "dipole"):
+            raise ValueError(f"coupling must be 'strain' or 'dipole', got {coupling!r}")
+        self.quad, self.nodes, self.coupling = quad, int(nodes), coupling
         by = "the soft acoustic quadrature"
         self.W = quad.material.need("W_K", by)
         self.chi = quad.material.need("soft_chi", by)
@@ -134,7 +138,8 @@ class SoftAcousticQuad:
 
     # --- resonant -------------------------------------------------------------------
     def _frames_density(self, h: np.ndarray, t: np.ndarray, w: float) -> np.ndarray:
-        """Σ_± Σ_frames ρ_f M_f² [counted_f] at (−h, ±t), per unit h per unit t_b, m^-3."""
+        """Σ_± Σ_frames ρ_f M_f² [counted_f] at (−h, ±t), per unit h per unit t_b, m^-3 (x01²
+        in place of M² for ``coupling = "dipole"``)."""
         model = self.quad.model
         eps_max = model.E_max_K / self.W
         total = np.zeros_like(h)
@@ -151,7 +156,8 @@ class SoftAcousticQuad:
                 _, ok = delta_branch(eta, tt, self.chi)
                 keep = counted_set(lv.geometry, lv.E, lv.E21, ok, eps_max, model.ratio_cut)
                 rho = self.scale * model.Phi(eta) * model.F(np.abs(tt)) * rel
-                total += np.where(keep, rho * np.where(keep, M, 0.0) ** 2, 0.0)
+                m = M if self.coupling == "strain" else lv.x01
+                total += np.where(keep, rho * np.where(keep, m, 0.0) ** 2, 0.0)
         return total
 
     def shell_density(self, w: float) -> float:
@@ -195,9 +201,10 @@ class SoftAcousticQuad:
         """Chebyshev interpolants of ñ (units of W in, J^-1 m^-3 out) on three ranges: ln E on
         [max(1e-12, Δ0(h_max)), _SPLIT], E on [_SPLIT, e_c] and [e_c, E_max], e_c = Δ0 of the
         shallowest symmetric well counted (``quad.h_lo``; ñ drops there); _FIT nodes each.
-        Kept per SoftQuadrature (``_FITS``): every comparison of the same quadrature reuses them."""
-        if self._fit is None and self.quad in _FITS:
-            self._fit = _FITS[self.quad]
+        Kept per SoftQuadrature and coupling (``_FITS``): every comparison of the same
+        quadrature reuses them."""
+        if self._fit is None and self.coupling in _FITS.get(self.quad, {}):
+            self._fit = _FITS[self.quad][self.coupling]
         if self._fit is None:
             model = self.quad.model
             top = model.E_max_K / self.W
@@ -219,7 +226,7 @@ class SoftAcousticQuad:
                             np.cumsum([p.size for p in pts])[:-1])
             self._fit = [(a, b, log, u0, u1, np.polynomial.chebyshev.chebfit(x, v, x.size - 1))
                          for (a, b, log, u0, u1, x), v in zip(parts, vals)]
-            _FITS[self.quad] = self._fit
+            _FITS.setdefault(self.quad, {})[self.coupling] = self._fit
         return self._fit
 
     def ntilde_fit(self, eps: np.ndarray) -> np.ndarray:

@@ -17,6 +17,9 @@ in c = cosθ (:func:`.dielectric._orientation_numeric`, not the Monte Carlo's cl
   K_f the total rate of the frame point (its own E, Δ, Δ0, |M| with its own δ, barrier,
   well energy) from :func:`.rates.total_rate`; same h = h* + z² Gauss–Legendre panels in z,
   secant roots t* and central-difference ∂ε/∂t_b as :class:`.soft_acoustics.SoftAcousticQuad`.
+* Resonant Δε/ε (weak field): (2p0²/(3ε0εr)) P∫dE ñ_0(E)[tanh(E/2T) − tanh(E/2T_ref)]
+  E/(E² − ħ²ω²), by the soft acoustic quadrature's energy-space principal value of its own
+  interpolated ñ with x01² in place of M² (``SoftAcousticQuad(coupling="dipole")``).
 The solves are cached per frequency; only the rates and the c-integral are redone per (T, F).
 """
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ...units import HBAR, K_B
 from .dielectric import _orientation_numeric
 from .rates import total_rate
 from .soft import SoftQuadrature, counted_set, type2_frame
-from .soft_acoustics import _Z_EDGES, _neg_dfde, _roots, shell_threshold
+from .soft_acoustics import SoftAcousticQuad, _Z_EDGES, _neg_dfde, _roots, shell_threshold
 from .soft_spectrum import delta_branch, solve_levels
 
 __all__ = ["SoftDielectricQuad", "dielectric_quad", "soft_dielectric_exact"]
@@ -51,6 +54,7 @@ class SoftDielectricQuad:
         self.W, self.chi = mat.need("W_K", by), mat.need("soft_chi", by)
         self.scale = mat.need("psi_per_m3", by) * mat.need("eta_L", by) ** 1.5
         self._shells: dict[float, tuple] = {}
+        self._pv = None                       # the x01²-weighted PV quadrature (dipole_pv)
 
     def _shell(self, w: float):
         """(zw, frames) at E = w W: zw = dz weight × 2z/|∂ε/∂t_b| per depth node, frames =
@@ -111,6 +115,14 @@ class SoftDielectricQuad:
             total += rho * x01 * x01 * g
         return float(np.sum(zw * total)) / (K_B * self.W)
 
+    def dipole_pv(self, w_K: float, T: float, T_ref: float) -> float:
+        """P∫dE ñ_0(E)[tanh(E/2T) − tanh(E/2T_ref)] E/(E² − w²), ñ_0 weighted by x01² (J^-1
+        m^-3 per unit p0²): the soft acoustic quadrature's own principal value with the dipole
+        coupling (:meth:`.soft_acoustics.SoftAcousticQuad.pv_velocity`; NaN unless 2w < 0.05 W)."""
+        if self._pv is None:
+            self._pv = SoftAcousticQuad(self.quad, coupling="dipole")
+        return self._pv.pv_velocity(w_K, T, T_ref)
+
     def relaxation(self, omega: float, T: float, kind: str) -> float:
         """Σ w (x11 − x00)² (−∂f/∂E) h(ωτ) over the nodes, K^-1 m^-3 (kind "abs" or "vel")."""
         q = self.quad
@@ -148,6 +160,9 @@ def soft_dielectric_exact(q: SoftDielectricQuad, f_Hz: float, T: float, T_ref: f
         out[("tan_delta", "resonant", F)] = res
         out[("tan_delta", "relaxation", F)] = rel
         out[("tan_delta", "total", F)] = res + rel
-    out[("deps_over_eps", "relaxation", 0.0)] = c / K_B * (
-        q.relaxation(omega, T, "vel") - q.relaxation(omega, T_ref, "vel"))
+    rel_v = c / K_B * (q.relaxation(omega, T, "vel") - q.relaxation(omega, T_ref, "vel"))
+    res_v = 2.0 * c * q.dipole_pv(w * q.W, T, T_ref)
+    out[("deps_over_eps", "resonant", 0.0)] = res_v
+    out[("deps_over_eps", "relaxation", 0.0)] = rel_v
+    out[("deps_over_eps", "total", 0.0)] = res_v + rel_v
     return out
