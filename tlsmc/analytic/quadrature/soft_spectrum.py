@@ -213,22 +213,36 @@ def _count_many(diag, off2, sig, qv, cnt):
 
 
 @njit(cache=True)
-def _thomas(diag, off, sig, rhs, out, cp):
-    """Solve (T − sig) x = rhs for tridiagonal T (diag, constant off); x into ``out``."""
+def _factor(diag, off, sig, piv, cp):
+    """Pivots and multipliers of the Thomas elimination of (T − sig), T tridiagonal (diag,
+    constant off): computed once per potential, since the shift is fixed."""
     n = diag.size
-    piv = diag[0] - sig
-    if piv == 0.0:
-        piv = 1e-300
-    cp[0] = off / piv
-    out[0] = rhs[0] / piv
+    p = diag[0] - sig
+    if p == 0.0:
+        p = 1e-300
+    piv[0] = p
+    cp[0] = off / p
     for i in range(1, n):
-        piv = diag[i] - sig - off * cp[i - 1]
-        if piv == 0.0:
-            piv = 1e-300
-        cp[i] = off / piv
-        out[i] = (rhs[i] - off * out[i - 1]) / piv
+        p = diag[i] - sig - off * cp[i - 1]
+        if p == 0.0:
+            p = 1e-300
+        piv[i] = p
+        cp[i] = off / p
+
+
+@njit(cache=True)
+def _solve2(piv, cp, off, ra, rb, xa, xb):
+    """Solve (T − sig) x = r for two right-hand sides with the factors of :func:`_factor`
+    (the operations of a Thomas solve per vector, interleaved: the same numbers)."""
+    n = piv.size
+    xa[0] = ra[0] / piv[0]
+    xb[0] = rb[0] / piv[0]
+    for i in range(1, n):
+        xa[i] = (ra[i] - off * xa[i - 1]) / piv[i]
+        xb[i] = (rb[i] - off * xb[i - 1]) / piv[i]
     for i in range(n - 2, -1, -1):
-        out[i] -= cp[i] * out[i + 1]
+        xa[i] -= cp[i] * xa[i + 1]
+        xb[i] -= cp[i] * xb[i + 1]
 
 
 @njit(cache=True)
@@ -278,14 +292,14 @@ def _one_potential(p, q, L, n, mid, out):
     #                                         Gram–Schmidt), ψ2 suppressed by (E/2)/(E21 + E/2)
     u = np.exp(-((z + 0.5 * L) / L) ** 2)
     v = np.exp(-((z - 0.5 * L) / L) ** 2)
-    tu, tv, cp = np.empty(n), np.empty(n), np.empty(n)
+    tu, tv, cp, piv = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     # block inverse iteration at the mid-point: ψ2 falls by f = (E/2)/(E21 + E/2) a step;
     # enough steps for f^k < 1e-17 (a residual test would stop at √eps: 1 − |det| is quadratic)
     f = (0.5 * abs(lev[1] - lev[0]) + 1e-3) / (lev[2] - sig)
     steps = _ITER if f >= 1.0 else min(_ITER, 2 + int(np.ceil(-39.2 / np.log(max(f, 1e-300)))))
+    _factor(diag, off, sig, piv, cp)        # one elimination serves every step and both vectors
     for it in range(steps):
-        _thomas(diag, off, sig, u, tu, cp)
-        _thomas(diag, off, sig, v, tv, cp)
+        _solve2(piv, cp, off, u, v, tu, tv)
         tu /= np.sqrt(np.dot(tu, tu))
         tv -= np.dot(tu, tv) * tu
         tv /= np.sqrt(np.dot(tv, tv))
