@@ -112,6 +112,10 @@ class NodeSet:
     kind: np.ndarray
 
 
+_FRAMES = 6
+"""Frames per node (types 1, 2(σ = ±1), each at ±t_b): the spectrum repeats with this period."""
+
+
 class SoftQuadrature:
     """Tensor-product quadrature of a soft-potential model (see the module docstring).
 
@@ -249,7 +253,7 @@ class SoftQuadrature:
                              ("weight", Wn * scale * rho), ("kind", np.full(H.size, kind))):
                     cols[k].append(v)
         c = {k: np.concatenate(v) for k, v in cols.items()}
-        rep = lambda a: np.tile(a, 6)
+        rep = lambda a: np.tile(a, _FRAMES)
         counted = counted_set(rep(lv.geometry), rep(lv.E), rep(lv.E21), c["ok"], self._eps_max,
                               self._cut)
         j = np.arange(H.size)
@@ -279,7 +283,7 @@ class SoftQuadrature:
             if len(self._rate_cache) >= 8:                 # bounded: protocols have many T
                 self._rate_cache.pop(next(iter(self._rate_cache)))
             self._rate_cache[T] = total_rate(self.spectrum.as_dict(), self.material,
-                                             self.channels, T)
+                                             self.channels, T, tiles=_FRAMES)
         K = self._rate_cache[T]
         return K if keep is None else K[keep]
 
