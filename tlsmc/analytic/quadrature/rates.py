@@ -56,7 +56,9 @@ def _one_phonon(ch, spec, material, T_K, pos, tiles=1):
         coth = _coth_half(E / T_K)
     else:                                  # the spectrum repeats: coth once per period
         E1 = spec["E_K"][:spec["E_K"].size // tiles]
-        coth = np.tile(_coth_half(E1 / T_K), tiles)[pos]
+        c1 = np.ones(E1.size)
+        c1[E1 > 0.0] = _coth_half(E1[E1 > 0.0] / T_K)
+        coth = np.tile(c1, tiles)[pos]
     return one_phonon_a(material) * (M * E) ** 2 * E * coth
 
 
