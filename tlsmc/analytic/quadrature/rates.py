@@ -50,9 +50,16 @@ def _coth_half(x):
     return 1.0 / np.tanh(0.5 * np.asarray(x, dtype=float))
 
 
-def _one_phonon(ch, spec, material, T_K, pos):
+def _one_phonon(ch, spec, material, T_K, pos, tiles=1):
     M, E = spec["M_unit"][pos], spec["E_K"][pos]
-    return one_phonon_a(material) * (M * E) ** 2 * E * _coth_half(E / T_K)
+    if tiles == 1:
+        coth = _coth_half(E / T_K)
+    else:                                  # the spectrum repeats: coth once per period
+        E1 = spec["E_K"][:spec["E_K"].size // tiles]
+        c1 = np.ones(E1.size)
+        c1[E1 > 0.0] = _coth_half(E1[E1 > 0.0] / T_K)
+        coth = np.tile(c1, tiles)[pos]
+    return one_phonon_a(material) * (M * E) ** 2 * E * coth
 
 
 def _activated(ch, spec, material, T_K, pos):
@@ -81,24 +88,42 @@ def _electron(ch, spec, material, T_K, pos):
 EXACT_RATES = {"OnePhonon": _one_phonon, "Activated": _activated, "TFNondiagonal": _tf,
                "TFMultiphonon": _tf, "Electron": _electron}
 """Channel config class name -> independent formula ``f(channel, spec, material, T, mask)``."""
+_PER_FRAME = {"OnePhonon"}
+"""Formulas that read the per-frame coupling M_unit (called with ``tiles``); the others read
+the spectrum only (E, Δ, Δ0, barrier, well)."""
 
 
-def total_rate(spec: dict, material, channels, T_K: float) -> np.ndarray:
+def total_rate(spec: dict, material, channels, T_K: float, *, tiles: int = 1) -> np.ndarray:
     """K = K↑ + K↓ (s^-1) of every node: the sum of the scenario's channels at T (K).
 
     ``spec``: arrays E_K, delta_K, delta0_K, M_unit (|M|/c per unit γ), barrier_K, well_K.
+    ``tiles``: the spectral arrays (all but M_unit) are ``tiles`` copies of their first
+    1/tiles (the frames of one node, :class:`.soft.SoftQuadrature`): the functions of the
+    spectrum are evaluated once per period, with the same numbers.
     Raises ValueError for a channel kind without an independent formula (:data:`EXACT_RATES`).
     """
     if not T_K > 0.0:
         raise ValueError(f"T_K must be > 0 (got {T_K})")
     E = spec["E_K"]
+    if tiles < 1 or E.size % tiles:
+        raise ValueError(f"tiles must divide the {E.size} nodes (got {tiles})")
+    n = E.size // tiles
+    base = {k: v[:n] for k, v in spec.items()}
     K = np.zeros(E.shape)
     pos = E > 0.0
     for ch in channels:
-        formula = EXACT_RATES.get(type(ch).__name__)
+        name = type(ch).__name__
+        formula = EXACT_RATES.get(name)
         if formula is None:
-            raise ValueError(f"no exact rate for the channel {type(ch).__name__}")
-        K[pos] += formula(ch, spec, material, T_K, pos)
+            raise ValueError(f"no exact rate for the channel {name}")
+        if tiles == 1:
+            K[pos] += formula(ch, spec, material, T_K, pos)
+        elif name in _PER_FRAME:
+            K[pos] += formula(ch, spec, material, T_K, pos, tiles)
+        else:
+            k = np.zeros(n)
+            k[pos[:n]] = formula(ch, base, material, T_K, pos[:n])
+            K += np.tile(k, tiles)
     return K
 
 
