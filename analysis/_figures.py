@@ -19,3 +19,12 @@ def save(fig, path: Path, **kwargs) -> Path:
     fig.savefig(path, dpi=130, **kwargs)
     plt.close(fig)
     return path
+
+
+def tan_delta_parts(ax, df) -> None:
+    """tan δ(T) at field 0 of a dielectric run's observables ``df``, one errorbar line per
+    part (total, resonant, relaxation) on ``ax``."""
+    tan = df[(df.observable == "tan_delta") & (df.field_V_m == 0.0)]
+    for part, st in (("total", "k-"), ("resonant", "C0--"), ("relaxation", "C1:")):
+        s = tan[tan.part == part].sort_values("T_K")
+        ax.errorbar(s.T_K, s.value, s.stderr, fmt=st, label=part)

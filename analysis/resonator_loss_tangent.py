@@ -22,6 +22,7 @@ from tlsmc.units import HBAR, K_B
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from _figures import tan_delta_parts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "resonator_loss_tangent.toml"
@@ -41,10 +42,7 @@ def main(run_dir: str | None = None) -> None:
     a = one_phonon_coefficient(m)
     tan = df[df.observable == "tan_delta"]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    z = tan[tan.field_V_m == 0.0]
-    for part, st in (("total", "k-"), ("resonant", "C0--"), ("relaxation", "C1:")):
-        s = z[z.part == part].sort_values("T_K")
-        ax1.errorbar(s.T_K, s.value, s.stderr, fmt=st, label=part)
+    tan_delta_parts(ax1, df)
     Ts = np.geomspace(0.01, 1, 100)
     ax1.plot(Ts, [cf.resonant_tan_delta(td0, w, T) for T in Ts], "C2-", lw=0.8, alpha=0.6,
              label=r"tan$\delta_0$ tanh($\hbar\omega$/2kT)")

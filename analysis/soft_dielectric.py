@@ -21,6 +21,7 @@ import tlsmc
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from _figures import tan_delta_parts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "soft_dielectric.toml"
@@ -42,10 +43,7 @@ def main(run_dir: str | None = None) -> None:
     f = sc.measurement[0].frequencies_Hz[0]
     tan = df[df.observable == "tan_delta"]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    z = tan[tan.field_V_m == 0.0]
-    for part, st in (("total", "k-"), ("resonant", "C0--"), ("relaxation", "C1:")):
-        s = z[z.part == part].sort_values("T_K")
-        ax1.errorbar(s.T_K, s.value, s.stderr, fmt=st, label=part)
+    tan_delta_parts(ax1, df)
     ax1.set(xscale="log", yscale="log", xlabel="T (K)", ylabel=r"tan $\delta$ (F → 0)",
             title=f"soft glass (p0 = {sc.material.soft_dipole_debye:g} D per unit y), "
                   f"{f / 1e9:g} GHz")

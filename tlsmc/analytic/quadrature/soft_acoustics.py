@@ -113,6 +113,28 @@ def _roots(h: np.ndarray, w) -> np.ndarray:
     return np.sqrt(s)
 
 
+def shell_frames(model, chi: float, scale: float, W: float, h: np.ndarray, t: np.ndarray):
+    """Yield (levels, M, keep, ρ) at the barrier-frame points of depths h at cubic ±t: the
+    type-1 frame and (type2_ratio > 0) the type-2 frames σ = ±1, each at +t and −t.  M is the
+    phonon coupling M_over_c and ρ the density per unit h per unit t_b (m^-3; both 0 where not
+    counted: ``keep``); ``levels`` the :func:`.soft_spectrum.solve_levels` result."""
+    eps_max = model.E_max_K / W
+    for sgn in (1.0, -1.0):
+        tb = sgn * t
+        pts = [(-h, tb, np.ones_like(h))]
+        if model.type2_ratio > 0:
+            for sigma in (1.0, -1.0):
+                e2, t2, jac, _ = type2_frame(-h, tb, sigma)
+                pts.append((e2, t2, model.type2_ratio * jac))
+        for eta, tt, rel in pts:
+            lv = solve_levels(eta, tt)
+            _, M = lv.couplings(eta, tt, chi)
+            _, ok = delta_branch(eta, tt, chi)
+            keep = counted_set(lv.geometry, lv.E, lv.E21, ok, eps_max, model.ratio_cut)
+            rho = np.where(keep, scale * model.Phi(eta) * model.F(np.abs(tt)) * rel, 0.0)
+            yield lv, np.where(keep, M, 0.0), keep, rho
+
+
 class SoftAcousticQuad:
     """Acoustic quadrature of a soft model on the nodes of a :class:`SoftQuadrature`.
 
@@ -140,24 +162,10 @@ class SoftAcousticQuad:
     def _frames_density(self, h: np.ndarray, t: np.ndarray, w: float) -> np.ndarray:
         """Σ_± Σ_frames ρ_f M_f² [counted_f] at (−h, ±t), per unit h per unit t_b, m^-3 (x01²
         in place of M² for ``coupling = "dipole"``)."""
-        model = self.quad.model
-        eps_max = model.E_max_K / self.W
         total = np.zeros_like(h)
-        for sgn in (1.0, -1.0):
-            tb = sgn * t
-            frames = [(-h, tb, np.ones_like(h))]
-            if model.type2_ratio > 0:
-                for sigma in (1.0, -1.0):
-                    e2, t2, jac, _ = type2_frame(-h, tb, sigma)
-                    frames.append((e2, t2, model.type2_ratio * jac))
-            for eta, tt, rel in frames:
-                lv = solve_levels(eta, tt)
-                _, M = lv.couplings(eta, tt, self.chi)
-                _, ok = delta_branch(eta, tt, self.chi)
-                keep = counted_set(lv.geometry, lv.E, lv.E21, ok, eps_max, model.ratio_cut)
-                rho = self.scale * model.Phi(eta) * model.F(np.abs(tt)) * rel
-                m = M if self.coupling == "strain" else lv.x01
-                total += np.where(keep, rho * np.where(keep, m, 0.0) ** 2, 0.0)
+        for lv, M, keep, rho in shell_frames(self.quad.model, self.chi, self.scale, self.W, h, t):
+            m = M if self.coupling == "strain" else np.where(keep, lv.x01, 0.0)
+            total += rho * m * m
         return total
 
     def shell_density(self, w: float) -> float:

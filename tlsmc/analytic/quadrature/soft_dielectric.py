@@ -32,9 +32,10 @@ import numpy as np
 from ...units import HBAR, K_B
 from .dielectric import _orientation_numeric
 from .rates import total_rate
-from .soft import SoftQuadrature, counted_set, type2_frame
-from .soft_acoustics import SoftAcousticQuad, _Z_EDGES, _neg_dfde, _roots, shell_threshold
-from .soft_spectrum import delta_branch, solve_levels
+from .soft import SoftQuadrature
+from .soft_acoustics import (SoftAcousticQuad, _Z_EDGES, _neg_dfde, _roots, shell_frames,
+                             shell_threshold)
+from .soft_spectrum import solve_levels
 
 __all__ = ["SoftDielectricQuad", "dielectric_quad", "soft_dielectric_exact"]
 
@@ -77,26 +78,12 @@ class SoftDielectricQuad:
         t = _roots(h, w)
         dt = 1e-3 * t
         dEdt = (solve_levels(-h, t + dt).E - solve_levels(-h, t - dt).E) / (2.0 * dt)
-        eps_max = model.E_max_K / self.W
         frames = []
-        for sgn in (1.0, -1.0):
-            tb = sgn * t
-            pts = [(-h, tb, np.ones_like(h))]
-            if model.type2_ratio > 0:
-                for sigma in (1.0, -1.0):
-                    e2, t2, jac, _ = type2_frame(-h, tb, sigma)
-                    pts.append((e2, t2, model.type2_ratio * jac))
-            for eta, tt, rel in pts:
-                lv = solve_levels(eta, tt)
-                _, M = lv.couplings(eta, tt, self.chi)
-                _, ok = delta_branch(eta, tt, self.chi)
-                keep = counted_set(lv.geometry, lv.E, lv.E21, ok, eps_max, model.ratio_cut)
-                rho = np.where(keep, self.scale * model.Phi(eta) * model.F(np.abs(tt)) * rel, 0.0)
-                spec = {"E_K": self.W * lv.E, "delta_K": self.W * np.abs(lv.delta),
-                        "delta0_K": self.W * lv.delta0,
-                        "M_unit": np.where(keep, np.abs(np.nan_to_num(M)), 0.0),
-                        "barrier_K": self.W * lv.barrier, "well_K": self.W * (lv.E + lv.E21)}
-                frames.append((rho, lv.x01, spec))
+        for lv, M, keep, rho in shell_frames(model, self.chi, self.scale, self.W, h, t):
+            spec = {"E_K": self.W * lv.E, "delta_K": self.W * np.abs(lv.delta),
+                    "delta0_K": self.W * lv.delta0, "M_unit": np.abs(np.nan_to_num(M)),
+                    "barrier_K": self.W * lv.barrier, "well_K": self.W * (lv.E + lv.E21)}
+            frames.append((rho, lv.x01, spec))
         self._shells[w] = (wz * 2.0 * z / np.abs(dEdt), frames)
         return self._shells[w]
 

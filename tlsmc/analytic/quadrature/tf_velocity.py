@@ -32,7 +32,7 @@ from scipy.integrate import quad
 
 from ...units import HBAR, K_B, PI
 from .multiphonon import J1
-from .tf_acoustics import TFSoundQuad, coupling_volume
+from .tf_acoustics import TFSoundQuad
 
 __all__ = ["resonant_velocity_sum"]
 
