@@ -42,7 +42,7 @@ FORBIDDEN = ("spectrum", "rates", "dynamics", "_kernels", "population")
 @pytest.mark.parametrize("name", ["soft_spectrum", "soft", "rates", "propagation", "multiphonon",
                                   "soft_acoustics", "conduction", "tf_conduction", "tf_acoustics",
                                   "acoustics", "dielectric", "metals", "step_function",
-                                  "stm", "tf_velocity"])
+                                  "stm", "tf_velocity", "soft_dielectric"])
 def test_exact_modules_import_no_monte_carlo_physics(name):
     """Only tlsmc.units (and, in rates.py, the TF parameter container of tlsmc.rates.tf for
     the tf_* channels) may be imported from outside tlsmc.analytic."""
