@@ -11,6 +11,7 @@ import pytest
 import tlsmc
 from tlsmc.materials import Material, with_fields
 from tlsmc.measurements import HeatCapacity, HeatPulse, HeatRelease, ThermalExpansion
+from tlsmc.measurements import acoustic_soft, acoustic_soft_velocity
 from tlsmc.measurements.common import T_RANGE_K, TIME_RANGE_S, TimeGrid
 from tlsmc.population.j0 import J0_RANGE, StructuralJ0, UniformJ0
 
@@ -101,7 +102,11 @@ CHEAP_ANALYTIC = {"silica_heat_capacity", "silica_heat_release", "tf1982_heat_ca
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
-def test_every_shipped_scenario_at_the_edges_is_finite(path):
+def test_every_shipped_scenario_at_the_edges_is_finite(path, monkeypatch):
+    # the soft resonant estimators' thinned subsets (fixed sizes, whatever N) cut to 64 samples:
+    # finiteness at the edges does not need their precision
+    monkeypatch.setattr(acoustic_soft, "SHELL_SAMPLES", 64)
+    monkeypatch.setattr(acoustic_soft_velocity, "VELOCITY_SAMPLES", 64)
     sc = tlsmc.load_scenario(path)
     sc = dataclasses.replace(sc, measurement=tuple(_at_edges(m) for m in sc.measurement[:1]),
                              comparison=dataclasses.replace(
