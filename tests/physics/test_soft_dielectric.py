@@ -241,6 +241,15 @@ def test_bad_input_rejected_by_name(material, changes, message):
     assert message in str(exc.value) and "\n" not in str(exc.value), str(exc.value)
 
 
+def test_antithetic_population_rejected_naming_the_dielectric():
+    t = copy.deepcopy(TABLE)
+    t["population"] = dict(t["population"], antithetic=True)
+    with pytest.raises(ConfigError) as exc:
+        tlsmc.parse_scenario(t)
+    assert ("scenario.population.antithetic must be false for the dielectric measurement"
+            in str(exc.value)), str(exc.value)
+
+
 def test_strain_weight_in_the_principal_value_is_caught(setup):
     """M_over_c² instead of x01² in the resonant Δε/ε's principal value (its integrand and its
     pole residue) breaks the comparison of that part."""

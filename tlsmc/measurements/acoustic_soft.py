@@ -99,12 +99,13 @@ class SoftShell:
     p: float
 
 
-def check_soft(cfg, scenario, prefix: str = "scenario.measurement") -> None:
+def check_soft(cfg, scenario, prefix: str = "scenario.measurement",
+               who: str = "the acoustic measurement") -> None:
     """ConfigError unless the soft shell estimator applies to this scenario (module doc);
-    ``prefix``: the measurement's dotted name in messages."""
+    ``prefix``: the measurement's dotted name in messages, ``who``: the measurement."""
     pop = scenario.population
-    require(not pop.antithetic, "scenario.population.antithetic must be false for the acoustic "
-                                "measurement (its standard errors assume independent samples)")
+    require(not pop.antithetic, f"scenario.population.antithetic must be false for {who} "
+                                "(its standard errors assume independent samples)")
     _thresholds(pop, scenario.material, tuple(cfg.frequencies_Hz), prefix)
 
 

@@ -81,7 +81,7 @@ _BY = "the dielectric measurement (soft population)"
 
 def check_soft_dielectric(cfg, scenario, prefix: str) -> None:
     """ConfigError at load time (module docstring's restrictions)."""
-    check_soft(cfg, scenario, prefix)
+    check_soft(cfg, scenario, prefix, "the dielectric measurement")
     saturating = any(F > 0 for F in cfg.fields_V_m)
     dielectric_constants(scenario.material, _BY, need_T2=saturating, dipole=SOFT_DIPOLE)
     if saturating and not tuple(scenario.rates):
