@@ -82,9 +82,6 @@ __all__ = ["Acoustic", "ShellModel", "flat_j0", "polarization_constants", "pv_ev
            "shell_densities", "shell_model", "shell_variates", "shell_velocities",
            "shell_velocity"]
 
-_OBS = ("attenuation", "Q_inv", "dv_over_v")
-
-
 @dataclass(frozen=True, slots=True)
 class Acoustic:
     """Sound attenuation, Q⁻¹ and Δv/v of the TLSs (module docstring; PHYSICS §10).
