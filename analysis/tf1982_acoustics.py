@@ -24,9 +24,12 @@ import pandas as pd  # noqa: E402
 import tlsmc  # noqa: E402
 from tlsmc.analytic.closed_forms import tf1982_sound as cf  # noqa: E402
 from tlsmc.analytic.closed_forms.tf1982 import T0_eq30, T_eq26  # noqa: E402
+from tlsmc.measurements.tf_sound import zero_phonon_weight  # noqa: E402
+from tlsmc.measurements.tf_velocity import reorganisation_energy, sideband_kk_weight  # noqa: E402
+from tlsmc.rates.multiphonon import multiphonon_rate  # noqa: E402
 from tlsmc.rates.tf import tf_parameters  # noqa: E402
 from tlsmc.rates.vibrations import J1_debye, J2_debye  # noqa: E402
-from tlsmc.units import ANGSTROM  # noqa: E402
+from tlsmc.units import ANGSTROM, HBAR, K_B  # noqa: E402
 from _figures import save  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -94,9 +97,7 @@ def velocity_section(obs, comp, T_ref: float) -> list[str]:
         "principal value with the weight e^{J1(T)} in the T term and e^{J1(T_ref)} in the T_ref "
         "term, so C ln(T/T_ref) while e^{J1} is constant." + peak + "  MC against the "
         f"independent quadrature: {len(zc)} rows with a z, max |z| = {zc.abs().max():.2f}.  "
-        "No sideband velocity: its Kramers–Kronig transform is not converged at any cut-off "
-        "the multiphonon table reaches (Θ_D → 2Θ_D multiplies it by ~20; numbers in "
-        "tlsmc.measurements.tf_velocity), so it is not written.",
+        "No sideband velocity is written: the next section says why.",
         "",
         "| T (K) | Δv/v_res | C ln(T/T_ref) | quadrature |",
         "|---:|---:|---:|---:|",
@@ -109,6 +110,53 @@ def velocity_section(obs, comp, T_ref: float) -> list[str]:
     return lines
 
 
+def golden_rule_ratio(T: float, V_K: float, p) -> float:
+    """ħK_tot/(k_B T) of a symmetric TLS (Δ = E = T) with TF's V = ``V_K`` (multiphonon table)."""
+    up, down = multiphonon_rate(T, T, V_K, T, p)
+    return float(up[()] + down[()]) * HBAR / (K_B * T)
+
+
+def golden_rule_crossing(V_K: float, p) -> float:
+    """T (K) where ħK_tot/(k_B T) of :func:`golden_rule_ratio` passes 1 (bisection in ln T)."""
+    lo, hi = 1.0, 300.0
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if golden_rule_ratio(mid, V_K, p) < 1.0 else (lo, mid)
+    return math.sqrt(lo * hi)
+
+
+def sideband_kk_section(p, J0_range: tuple[float, float]) -> list[str]:
+    """Markdown: where the sideband's static Kramers–Kronig weight lies and how far the golden
+    rule has failed there (``tf_velocity.sideband_kk_weight``)."""
+    V = [p.V0_K * math.exp(-J0 / 2.0) for J0 in J0_range]
+    lam, sig = reorganisation_energy(1e-3, p)           # T → 0
+    lines = [
+        "## Why there is no sideband velocity",
+        "",
+        "Its Kramers–Kronig partner has the static weight W(X) = ∫₀^X (dx/x) tanh(x/2T) K_tot(x)/V² "
+        "(`tlsmc.measurements.tf_velocity`).  With TF's coupling the sideband is a polaron band of "
+        f"relative weight e^{{J1}} − 1 = {math.expm1(float(J1_debye(0.0, p))):.2g} centred on the "
+        f"reorganisation energy λ = (3R/4)Θ(1/3 − 1/π²) = {lam:.0f} K (σ = {sig:.0f} K), where "
+        "the golden rule behind the Net formula fails by many decades for every TLS of the "
+        "scenario (last two columns: ħK_tot/k_Bx at the peak x_p of W's integrand):",
+        "",
+        "| T (K) | W(Θ)/W(∞) | W(4Θ)/W(∞) | x_p (K) | W / zero-phonon weight at E = 1 K "
+        f"| J0 = {J0_range[0]:g} | J0 = {J0_range[1]:g} |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for T in (0.1, 1.0, 10.0):
+        r = sideband_kk_weight(T, p)
+        f1, f4 = np.interp([p.theta_D_K, 4 * p.theta_D_K], r.x_K, r.fraction)
+        zpl = math.log(zero_phonon_weight(T, p) * math.tanh(0.5 / T))
+        gr = [math.exp(r.log_rate_over_energy) * v * v for v in V]
+        lines.append(f"| {T:g} | {f1:.1e} | {f4:.1e} | {r.x_peak_K:.0f} | "
+                     f"{math.exp(r.log_weight - zpl):.1e} | {gr[0]:.1e} | {gr[1]:.1e} |")
+    lines += ["", "A converged transform would be a number outside the model's domain; one cut "
+              "below λ is a property of the cut.  TF mode therefore writes Δv/v for the "
+              "zero-phonon line only."]
+    return lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("run_dir", type=Path)
@@ -118,7 +166,8 @@ def main() -> None:
     meta = json.loads((args.run_dir / "run.json").read_text())
     sc = tlsmc.load_scenario(HERE.parent / "scenarios" / "tf1982_acoustics.toml")
     p = tf_parameters(sc.material, "analysis")
-    J_str = sc.population.J0.support[0]
+    J_str, J_top = sc.population.J0.support
+    T_gr = [golden_rule_crossing(p.V0_K * math.exp(-J0 / 2.0), p) for J0 in (J_str, J_top)]
     OUT.mkdir(exist_ok=True)
     a = obs[(obs.observable == "attenuation") & (obs.polarization == "l")]
     freqs = sorted(a.f_Hz.unique())
@@ -249,7 +298,9 @@ def main() -> None:
         f"{yes_no(len(t_min) > 0)} (position ≈ 10 K) |",
         f"| e^{{T/T0}} rise, eq. 30 (T0 = {T0_eq30(p):.3f} K) | d ln l⁻¹/dT above 100 K gives "
         f"T0 = {T0_eff[0]:.3f}…{T0_eff[1]:.3f} K; but J* = J_str − J2(T) < 0 above "
-        f"{T_neg:.1f} K: the model has left its domain | **yes** (formally) |",
+        f"{T_neg:.1f} K, and ħK/k_BT of a thermal TLS passes 1 at {T_gr[0]:.1f} K (J0 = "
+        f"{J_str:g}) and {T_gr[1]:.1f} K (J0 = {J_top:g}): the model, and the golden rule behind "
+        f"its rates, have left their domain | **yes** (formally) |",
         f"| maximum T3 ≈ 50 K with J'' (eqs. 31–34) | none: the Debye model (J'' = 0) rises "
         f"monotonically to 300 K (l⁻¹ = {tot[-1]:.2g} m⁻¹).  Eq. 31 (Einstein, eq. 7 as G) has "
         f"maxima at {', '.join(f'{t:.0f} K' for k, t, _ in e31['400'] if k == 'max' and t > 20)} "
@@ -269,6 +320,8 @@ def main() -> None:
         f"frequency: for ħω ≪ kT both parts are ∝ ω.",
         "",
         *velocity_section(obs, comp, sc.measurement[0].T_ref_K),
+        "",
+        *sideband_kk_section(p, (J_str, J_top)),
         "",
         "## Readings of the printed equations",
         "",

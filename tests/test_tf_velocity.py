@@ -11,7 +11,8 @@ from scipy.special import digamma
 
 import tlsmc
 from tlsmc.config import ConfigError
-from tlsmc.measurements.tf_velocity import zero_phonon_table
+from tlsmc.measurements.tf_velocity import reorganisation_energy, sideband_kk_weight, zero_phonon_table
+from tlsmc.rates.vibrations import TFParameters
 
 from test_tf_acoustic import _table  # noqa: E402  (the TF scenario as a table)
 
@@ -53,3 +54,32 @@ def test_mc_against_quadrature_and_stm_limit():
     r = c[c.T_K == 0.5].iloc[0]
     assert r.closed_form == pytest.approx(r.exact, rel=2e-3)   # the STM limit of the model
     assert math.isnan(c[c.T_K == 2.0].closed_form.iloc[0])
+
+
+@pytest.mark.parametrize("T", [0.2, 10.0])
+def test_sideband_kk_weight_lies_where_the_golden_rule_fails(T):
+    """Why TF mode writes no sideband velocity (tlsmc.measurements.tf_velocity docstring).
+
+    The multiphonon lattice's band (weights x³e^m ∝ K_tot on the x grid) has the closed-form
+    cumulants of the compound-Poisson band, λ = (3R/4)Θ(1/3 − 1/π²) and σ² = ∫ε²ρ coth (an
+    independent check of the lattice far above the rate table's top); the static KK weight W is
+    converged in the lattice (twofold refinement) and lies beyond 4Θ to 1e-13; there ħK/k_Bx
+    exceeds 1e9 for the scenario's strongest TLS and 1e4 for its weakest."""
+    p = TFParameters.tf1982()
+    lam, sig = reorganisation_energy(T, p)
+    assert lam == pytest.approx(5627.3, abs=0.1) and sig == pytest.approx(830.9, abs=0.1)
+    r = sideband_kk_weight(T, p)
+    x = r.x_K
+    xm = 0.5 * (x[1:] + x[:-1])
+    hi = xm > p.theta_D_K                       # the one-phonon band (≤ Θ) carries weight ~J1 only
+    xm = xm[hi]
+    k = np.diff(r.fraction)[hi] * xm            # W's increments are ∫x²e^m; the band is x³e^m
+    mean = np.sum(k * xm) / np.sum(k)
+    std = math.sqrt(np.sum(k * (xm - mean) ** 2) / np.sum(k))
+    assert mean == pytest.approx(lam, rel=2e-5) and std == pytest.approx(sig, rel=3e-4)
+    assert r.rel_change < 1e-6
+    assert np.interp(4 * p.theta_D_K, x, r.fraction) < 1e-13
+    V0 = p.V0_K
+    ratio_strong = math.exp(r.log_rate_over_energy) * (V0 * math.exp(-34.0)) ** 2
+    ratio_weak = math.exp(r.log_rate_over_energy) * (V0 * math.exp(-40.0)) ** 2
+    assert ratio_strong > 1e9 and ratio_weak > 1e4
