@@ -130,6 +130,12 @@ def _cmd_run(args) -> int:
     wall = results.metadata["wall_time_s"]["total"]
     print(f"tlsmc: {scenario.run.n_tls} TLSs in {results.metadata['n_chunks']} chunks, "
           f"{wall:.1f} s -> {out}")
+    for v in results.metadata.get("rate_validity", ()):
+        if v["exceeded"]:
+            print(f"tlsmc: warning: rate channel {v['channel']}: ħK/k_BT of a thermal TLS with the "
+                  f"largest V (J0 = {v['J0_min']:g}) exceeds 1 above {v['T_golden_rule_K']:.3g} K; "
+                  f"points up to {v['T_max_measured_K']:g} K lie outside its golden-rule domain "
+                  "(run.json: rate_validity)", file=sys.stderr)
     if scenario.run.seed is None:
         entropy = results.metadata["seed_entropy"]
         print(f"tlsmc: no seed given; drew seed entropy {entropy} (replay: --seed {entropy})")

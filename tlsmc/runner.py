@@ -12,6 +12,7 @@ import dataclasses
 import datetime
 import hashlib
 import json
+import math
 import platform
 import sys
 import time
@@ -30,7 +31,8 @@ from .executors.heap import retain_heap
 from .executors.reduction import BlockTree, chunk_nodes
 from .measurements import MEASUREMENTS, combine_sums
 from .population import POPULATION_MODELS, sample_population
-from .rates import RateSet, build_rates
+from .rates import RATE_CHANNELS, RateSet, build_rates
+from .rates.tf import tf_parameters
 from .results import Results
 from .scenario import Scenario, load_scenario, validate_scenario
 from .seeding import SEED_BLOCK, Chunk, plan_chunks, seed_entropy
@@ -245,6 +247,29 @@ def iter_run(scenario: Scenario, *, n_tls: int | None = None, seed: int | None =
             executor.close()
 
 
+def rate_validity(scenario: Scenario) -> list[dict]:
+    """run.json's ``rate_validity``: per rate channel that can say (TF's, ``golden_rule_T_K``),
+    the T (K) above which ħK/k_BT of a thermal TLS with the population's largest V (smallest J0)
+    exceeds 1 — its golden-rule rate is then outside its domain — beside the highest
+    measurement temperature.  ``T_golden_rule_K`` is None when the ratio stays below 1."""
+    J0 = getattr(scenario.population, "J0", None)
+    T_top = max((max(getattr(m, "temperatures_K", None) or (0.0,)) for m in scenario.measurement),
+                default=0.0)
+    out = []
+    for channel in scenario.rates:
+        limit = getattr(channel, "golden_rule_T_K", None)
+        if limit is None or J0 is None:
+            continue
+        J0_min = float(J0.support[0])
+        V = tf_parameters(scenario.material, "rate_validity").V0_K * math.exp(-0.5 * J0_min)
+        T_gr = limit(scenario.material, V)
+        out.append({"channel": registry_name(RATE_CHANNELS, channel), "J0_min": J0_min,
+                    "V_max_K": V, "T_golden_rule_K": T_gr if math.isfinite(T_gr) else None,
+                    "T_max_measured_K": float(T_top),
+                    "exceeded": bool(math.isfinite(T_gr) and T_top > T_gr)})
+    return out
+
+
 def _iter_chunks(scenario: Scenario, executor: Executor):
     cfg = scenario.run
     retain_heap()                      # in the client's process (tlsmc.executors.heap)
@@ -284,6 +309,9 @@ def _iter_chunks(scenario: Scenario, executor: Executor):
                 "provenance": _provenance()}
     if pop_stats:
         metadata["population_stats"] = pop_stats
+    validity = rate_validity(scenario)
+    if validity:
+        metadata["rate_validity"] = validity
     comparison = None
     if scenario.comparison.analytic:
         from .comparison import comparison_table

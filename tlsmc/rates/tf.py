@@ -15,18 +15,19 @@ detailed balance.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 import numpy as np
 
 from ..config import ConfigError, param
 from ..materials import Material
 from .multiphonon import add_multiphonon_total, add_nondiagonal_total, multiphonon_table
-from ..units import AMU
+from ..units import AMU, HBAR, K_B
 from .vibrations import VIBRATION_MODELS, TFParameters
 
-__all__ = ["TFNondiagonal", "TFMultiphonon", "tf_parameters"]
+__all__ = ["TFNondiagonal", "TFMultiphonon", "tf_parameters", "golden_rule_temperature"]
 
 
 def tf_parameters(material: Material, by: str) -> TFParameters:
@@ -45,6 +46,38 @@ def tf_parameters(material: Material, by: str) -> TFParameters:
         theta_D_K=material.need("theta_D_K", by),
         omega_E_K=material.need("omega_E_K", by),
     )
+
+
+def golden_rule_temperature(add_total: Callable, V_K: float, T_max_K: float) -> float:
+    """T (K) at which ħK/(k_B T) of a thermal symmetric TLS (Δ = E = T) with TF's V = ``V_K``
+    reaches 1: above it the channel's golden-rule rate (second order in V) exceeds the TLS's
+    own energy scale and the rate is outside its domain.
+
+    ``add_total(E, delta, V, T, out)`` adds the channel's K (s^-1).  The ratio grows with T
+    (∝ T² e^{J_eff(T)}); bisection in ln T on [1 mK, T_max] to 1e-9 (a rate that overflows counts
+    as above 1).  Returns inf when the ratio
+    stays below 1 up to T_max, 1e-3 when it is above 1 already at 1 mK.
+    """
+    def ratio(T: float) -> float:
+        one = np.array([T])
+        out = np.zeros(1)
+        try:
+            with np.errstate(over="ignore"):
+                add_total(one, one, np.array([V_K]), T, out)
+        except OverflowError:               # e^{J_eff} beyond 1e308: far above 1
+            return math.inf
+        r = float(out[0]) * HBAR / (K_B * T)
+        return r if r == r else math.inf
+
+    lo, hi = 1e-3, float(T_max_K)
+    if ratio(hi) < 1.0:
+        return math.inf
+    if ratio(lo) >= 1.0:
+        return lo
+    while hi / lo > 1.0 + 1e-9:
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if ratio(mid) < 1.0 else (lo, mid)
+    return math.sqrt(lo * hi)
 
 
 def _V_K(spectrum) -> np.ndarray:
@@ -74,6 +107,13 @@ class TFNondiagonal:
         params = tf_parameters(material, "rate channel tf_nondiagonal")
         add_nondiagonal_total(spectrum.E_K, spectrum.delta_K, _V_K(spectrum), T_K, params, out,
                               self.vibration)
+
+    def golden_rule_T_K(self, material: Material, V_K: float) -> float:
+        """:func:`golden_rule_temperature` of this channel (searched up to 1e4 K)."""
+        params = tf_parameters(material, "rate channel tf_nondiagonal")
+        return golden_rule_temperature(
+            lambda E, d, V, T, out: add_nondiagonal_total(E, d, V, T, params, out, self.vibration),
+            V_K, 1e4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +145,11 @@ class TFMultiphonon:
                               f"(got T = {T_K:g} K)")
         add_multiphonon_total(spectrum.E_K, spectrum.delta_K, _V_K(spectrum), T_K, params, out,
                               table)
+
+    def golden_rule_T_K(self, material: Material, V_K: float) -> float:
+        """:func:`golden_rule_temperature` of this channel (up to its table's top)."""
+        params = tf_parameters(material, "rate channel tf_multiphonon")
+        table = multiphonon_table(params)
+        return golden_rule_temperature(
+            lambda E, d, V, T, out: add_multiphonon_total(E, d, V, T, params, out, table),
+            V_K, table.T_max_K)
