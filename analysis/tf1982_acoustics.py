@@ -26,10 +26,9 @@ from tlsmc.analytic.closed_forms import tf1982_sound as cf  # noqa: E402
 from tlsmc.analytic.closed_forms.tf1982 import T0_eq30, T_eq26  # noqa: E402
 from tlsmc.measurements.tf_sound import zero_phonon_weight  # noqa: E402
 from tlsmc.measurements.tf_velocity import reorganisation_energy, sideband_kk_weight  # noqa: E402
-from tlsmc.rates.multiphonon import multiphonon_rate  # noqa: E402
-from tlsmc.rates.tf import tf_parameters  # noqa: E402
+from tlsmc.rates.tf import TFMultiphonon, tf_parameters  # noqa: E402
 from tlsmc.rates.vibrations import J1_debye, J2_debye  # noqa: E402
-from tlsmc.units import ANGSTROM, HBAR, K_B  # noqa: E402
+from tlsmc.units import ANGSTROM  # noqa: E402
 from _figures import save  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -110,21 +109,6 @@ def velocity_section(obs, comp, T_ref: float) -> list[str]:
     return lines
 
 
-def golden_rule_ratio(T: float, V_K: float, p) -> float:
-    """ħK_tot/(k_B T) of a symmetric TLS (Δ = E = T) with TF's V = ``V_K`` (multiphonon table)."""
-    up, down = multiphonon_rate(T, T, V_K, T, p)
-    return float(up[()] + down[()]) * HBAR / (K_B * T)
-
-
-def golden_rule_crossing(V_K: float, p) -> float:
-    """T (K) where ħK_tot/(k_B T) of :func:`golden_rule_ratio` passes 1 (bisection in ln T)."""
-    lo, hi = 1.0, 300.0
-    for _ in range(60):
-        mid = math.sqrt(lo * hi)
-        lo, hi = (mid, hi) if golden_rule_ratio(mid, V_K, p) < 1.0 else (lo, mid)
-    return math.sqrt(lo * hi)
-
-
 def sideband_kk_section(p, J0_range: tuple[float, float]) -> list[str]:
     """Markdown: where the sideband's static Kramers–Kronig weight lies and how far the golden
     rule has failed there (``tf_velocity.sideband_kk_weight``)."""
@@ -167,7 +151,8 @@ def main() -> None:
     sc = tlsmc.load_scenario(HERE.parent / "scenarios" / "tf1982_acoustics.toml")
     p = tf_parameters(sc.material, "analysis")
     J_str, J_top = sc.population.J0.support
-    T_gr = [golden_rule_crossing(p.V0_K * math.exp(-J0 / 2.0), p) for J0 in (J_str, J_top)]
+    T_gr = [TFMultiphonon().golden_rule_T_K(sc.material, p.V0_K * math.exp(-J0 / 2.0))
+            for J0 in (J_str, J_top)]
     OUT.mkdir(exist_ok=True)
     a = obs[(obs.observable == "attenuation") & (obs.polarization == "l")]
     freqs = sorted(a.f_Hz.unique())

@@ -28,7 +28,7 @@ import tlsmc  # noqa: E402
 from tlsmc.analytic.closed_forms import conduction as cf  # noqa: E402
 from tlsmc.analytic.closed_forms import tf_conduction as tc  # noqa: E402
 from tlsmc.analytic.closed_forms.tf1982 import T0_eq30  # noqa: E402
-from tlsmc.rates.tf import tf_parameters  # noqa: E402
+from tlsmc.rates.tf import TFMultiphonon, tf_parameters  # noqa: E402
 from tlsmc.rates.vibrations import J1_debye, J2_debye  # noqa: E402
 from tlsmc.units import AMU, HBAR, K_B, PI  # noqa: E402
 from _figures import save  # noqa: E402
@@ -118,6 +118,7 @@ def main(run_dir: str) -> None:
     hi = T >= 40
     fit = np.polyfit(T[hi], np.log(K[hi]), 1)
     T0_fit = -1 / fit[0]
+    T_gr = [TFMultiphonon().golden_rule_T_K(m, p.V0_K * math.exp(-J0 / 2.0)) for J0 in pop.J0.support]
     T0_30 = T0_eq30(p)
     dJ2 = float(J2_debye(T[hi][-1], p) - J2_debye(T[hi][0], p))
     dlnk = math.log(K[hi][0] / K[hi][-1])
@@ -194,7 +195,7 @@ boundary); measurement 1: plus a 1 mm boundary.
 | κ ∝ T² at low T (resonant scattering) | d ln κ/d ln T = {slope_low:.3f} on 0.1–2 K; κ/T² = {K[0] / T[0] ** 2:.4g} W m⁻¹ K⁻³ (eq. 36: ∝ e^{{−J1(T)}}, J1 constant to 1e-3 below 3 K) | yes |
 | plateau (one-phonon sideband, eq. 36's second term) | no plateau (no exponent \\|d ln κ/d ln T\\| < 0.3 between neighbouring points{'' if not flat else ': ' + str(flat)}); the sideband bends κ over into a **maximum** at T_max = {T_max:.1f} K, κ_max = {k_max:.3g} W m⁻¹ K⁻¹ | no (a maximum instead) |
 | re-increase (multiphonon processes destroy the resonance, eq. 37) | κ falls monotonically above T_max (exponent from {p_loc[Tm > T_max].max():.1f} to {p_loc[Tm > T_max].min():.1f}); {'rises: ' + str(rises) if rises else 'no rise'}: eq. 37's own exponent d ln κ/d ln T = 1 + ½ d ln F/d ln T − T dJ2/dT is {', '.join(f'{v:.1f} at {t:g} K' for t, v in e37.items())}: the rise √F ∝ T³ that "destroys the resonance" is outrun by e^{{−J2(T)}} for R = {p.R:.0f} | no |
-| fall κ ∝ e^{{−T/T0}} (well vibrations, eq. 30) | fit 40–300 K: T0 = {T0_fit:.3f} K (eq. 30: T0 = {T0_30:.3f} K; ln κ(40)/κ(300) = {dlnk:.1f} against J2(300) − J2(40) = {dJ2:.1f}) | yes, with T0 from eq. 30 |
+| fall κ ∝ e^{{−T/T0}} (well vibrations, eq. 30) | fit 40–300 K: T0 = {T0_fit:.3f} K (eq. 30: T0 = {T0_30:.3f} K; ln κ(40)/κ(300) = {dlnk:.1f} against J2(300) − J2(40) = {dJ2:.1f}); but ħK/k_BT of a thermal TLS passes 1 at {T_gr[0]:.1f} K (J0 = {pop.J0.support[0]:g}) and {T_gr[1]:.1f} K (J0 = {pop.J0.support[1]:g}): the fit range lies outside the golden-rule domain of the rates (run.json rate_validity) | yes (formally), with T0 from eq. 30 |
 | minimum near T3, then a rise (eq. 34) | no minimum up to 300 K{'' if not local_min else ' (minima at ' + str(local_min) + ')'}: the Debye multiphonon model has J'' = 0 (no T3); TF's own eq. 34 gives T3 = {T3_400:.0f} K for J'' = 400 Å⁻² and {T3_1200:.0f} K for 1200 Å⁻² | not testable here (no J''); T3 outside 300 K for TF's J'' |
 
 Where the features land in a sample: with a 1 mm boundary κ follows the boundary law
