@@ -55,8 +55,8 @@ def golden_rule_temperature(add_total: Callable, V_K: float, T_max_K: float) -> 
 
     ``add_total(E, delta, V, T, out)`` adds the channel's K (s^-1).  The ratio grows with T
     (∝ T² e^{J_eff(T)}); bisection in ln T on [1 mK, T_max] to 1e-9 (a rate that overflows counts
-    as above 1).  Returns inf when the ratio
-    stays below 1 up to T_max, 1e-3 when it is above 1 already at 1 mK.
+    as above 1).  Returns inf when the ratio stays below 1 up to T_max, 1e-3 when it is above 1
+    already at 1 mK.
     """
     def ratio(T: float) -> float:
         one = np.array([T])
