@@ -32,7 +32,8 @@ and independent of J0_i), and the estimator is
 where [s_lo, s_lo + W] is the window of s the cut-offs allow on the shell (Δ0min ≤ E√(1 − s²)
 ≤ Δ0max, Es ≤ Δ_max; :func:`~.acoustic_base.shell_window`): unbiased, variance Var(x)/N (zero for
 a J0 pdf constant on its support).  With Δ0max ≪ ħω the window is (Δ0max/ħω)²/2 wide: a uniform
-s on [0, 1] would miss it (MC 0 ± 0 against ñ ~ 1e-12 P̄); an empty window gives exactly 0.  l⁻¹_res = (πωγ²/(ρv³)) ñ(ħω) tanh(ħω/2kT).
+s on [0, 1] would miss it (MC 0 ± 0 against ñ ~ 1e-12 P̄); an empty window gives exactly 0.
+l⁻¹_res = (πωγ²/(ρv³)) ñ(ħω) tanh(ħω/2kT).
 
 Resonant velocity: Δv/v_res(T) − Δv/v_res(T_ref) = −(γ²/(ρv²)) P∫dE ñ(E) F(E),
 F = [tanh(E/2T) − tanh(E/2T_ref)] E/(E² − ħ²ω²).  With the same per-sample shell density
