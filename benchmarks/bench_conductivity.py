@@ -18,7 +18,8 @@ import numpy as np
 
 import tlsmc
 from tlsmc._kernels.conduction import conduction_sums, conduction_sums_numpy
-from tlsmc.measurements.acoustic import shell_model, shell_variates
+from tlsmc.measurements.acoustic import shell_model
+from tlsmc.measurements.acoustic_base import shell_window
 from tlsmc.measurements.conduction import branch_constants, frequency_nodes, kappa_from_sums
 from tlsmc.rates import build_rates
 from tlsmc.spectrum import solve_spectrum
@@ -31,8 +32,6 @@ def main(n: int = 1_000_000) -> None:
     pop = sc.population.sample(sc.material, np.random.default_rng(1), n, n)
     spec = solve_spectrum(pop, sc.material)
     sh = shell_model(sc)
-    s = shell_variates(sh, spec.delta_K)
-    shell = (sh.P_bar_per_J_m3 / n, sh.delta0_min_K, sh.delta0_max_K, sh.delta_max_K)
     x, wx = frequency_nodes(cfg.x_min, cfg.x_max, cfg.nodes_per_panel)
     temps = np.geomspace(0.05, 100.0, 50)
     wD2 = pop.weight * spec.D_unit**2
@@ -41,23 +40,24 @@ def main(n: int = 1_000_000) -> None:
     nk = x.size
     S_nb, Q_nb = np.zeros((50, B, nk, 2)), np.zeros((50, nk, 3))
     S_np, Q_np = np.zeros((50, B, nk, 2)), np.zeros((50, nk, 3))
-    conduction_sums(s[:10], spec.E_K[:10], wD2[:10], np.ones(10), batch[:10], 1.0, x, x, *shell,
-                    True, True, np.zeros((B, nk, 2)), np.zeros((nk, 3)))   # compile / load cache
+    xs = [np.array([sh.P_bar_per_J_m3 * shell_window(sh, e)[1] / n for e in x * T]) for T in temps]
+    conduction_sums(spec.E_K[:10], wD2[:10], np.ones(10), batch[:10], 1.0, xs[0], x,
+                    True, np.zeros((B, nk, 2)), np.zeros((nk, 3)))   # compile / load cache
     t_rates = time.perf_counter()
     K = [build_rates(spec, sc.material, sc.rates, T).K for T in temps]
     t_rates = time.perf_counter() - t_rates
     t0 = time.perf_counter()
     for j, T in enumerate(temps):
-        conduction_sums(s, spec.E_K, wD2, K[j], batch, T, x * T, x * K_B * T / HBAR, *shell,
-                        True, True, S_nb[j], Q_nb[j])
+        conduction_sums(spec.E_K, wD2, K[j], batch, T, xs[j], x * K_B * T / HBAR,
+                        True, S_nb[j], Q_nb[j])
     t_nb = time.perf_counter() - t0
     t0 = time.perf_counter()
     blk = 65536
     for j, T in enumerate(temps):
         for a in range(0, n, blk):
             sl = slice(a, a + blk)
-            conduction_sums_numpy(s[sl], spec.E_K[sl], wD2[sl], K[j][sl], batch[sl], T, x * T,
-                                  x * K_B * T / HBAR, *shell, True, True, S_np[j], Q_np[j])
+            conduction_sums_numpy(spec.E_K[sl], wD2[sl], K[j][sl], batch[sl], T, xs[j],
+                                  x * K_B * T / HBAR, True, S_np[j], Q_np[j])
     t_np = time.perf_counter() - t0
     br = branch_constants(sc.material)
     kap = [[sum(kappa_from_sums(T, x, wx, S[j].sum(0)[:, 0], S[j].sum(0)[:, 1], br,

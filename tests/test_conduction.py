@@ -15,6 +15,7 @@ from tlsmc.comparison import comparison_table
 from tlsmc.config import ConfigError
 from tlsmc.materials import load_material
 from tlsmc.measurements.acoustic import shell_density, shell_model, shell_variates
+from tlsmc.measurements.acoustic_base import shell_window
 from tlsmc.measurements.conduction import branch_constants, kappa_from_sums
 from tlsmc.population import sample_population
 from tlsmc.rates import build_rates
@@ -67,8 +68,8 @@ def test_kernel_matches_numpy_and_shell_density(base_table):
     batch = np.sort(rng.integers(0, B, n))
     En = np.geomspace(1e-3, 300.0, nk)
     om = En * 1.3e11
-    args = (s, E, wD2, K, batch, 0.7, En, om, sh.P_bar_per_J_m3 / n, sh.delta0_min_K, sh.delta0_max_K,
-            sh.delta_max_K, True, True)
+    xk = np.array([sh.P_bar_per_J_m3 * shell_window(sh, e)[1] / n for e in En])
+    args = (E, wD2, K, batch, 0.7, xk, om, True)
     S1, Q1, S2, Q2 = np.zeros((B, nk, 2)), np.zeros((nk, 3)), np.zeros((B, nk, 2)), np.zeros((nk, 3))
     conduction_sums(*args, S1, Q1)
     conduction_sums_numpy(*args, S2, Q2)

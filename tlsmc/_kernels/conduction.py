@@ -3,11 +3,11 @@ scattering sums on a phonon-frequency grid.
 
 For every TLS i (batch b_i) and grid node k (energy ħω_k = E_k in K, angular frequency ω_k):
 
-* x_ik = P̄ 1[Δ0min ≤ Δ0*(E_k, s_i) ≤ Δ0max] 1[E_k s_i ≤ Δ_max] / n_total  (J^-1 m^-3),
-  the δ-shell estimator of ñ(E_k) for a uniform J0 distribution
-  (:func:`tlsmc.measurements.acoustic.shell_density`, divided by n_total so Σ_i x_ik = ñ̂);
-  Δ0* = E_k √(1 − s_i²); J_lo ≤ J0* = 2 ln(2ħν/Δ0*) ≤ J_hi written without the log as
-  Δ0min = 2ħν e^{−J_hi/2} ≤ Δ0* ≤ Δ0max = 2ħν e^{−J_lo/2};
+* x_ik = x_k = P̄ W(E_k) / n_total (J^-1 m^-3), the δ-shell estimator of ñ(E_k) for a J0 pdf 1
+  on its support (:func:`tlsmc.measurements.acoustic.shell_density`, divided by n_total so
+  Σ_i x_ik = ñ̂): W(E_k) the width of the window of s = Δ/E the cut-offs allow on the shell
+  (:func:`tlsmc.measurements.acoustic_base.shell_window`), the same for every sample (the
+  caller passes x_k; zero variance);
 * r_ik = w_i D_i² (−∂f/∂E)_i ω_k K_i/(K_i² + ω_k²)  (K^-1 m^-3), the relaxation sum of the
   acoustic formula (D per unit γ, −∂f/∂E in K^-1, K the total rate in s^-1).
 
@@ -25,27 +25,20 @@ __all__ = ["conduction_sums", "conduction_sums_numpy"]
 
 
 @njit(cache=True)
-def conduction_sums(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, d0_min, d0_max,
-                    delta_max_K, do_res, do_rel, S, Q):
-    """Add one chunk's x_ik, r_ik (module docstring) to S (B, nk, 2) and Q (nk, 3) in place."""
-    n = s.shape[0]
-    nk = E_nodes.shape[0]
+def conduction_sums(E_K, wD2, K, batch, T, x_nodes, omegas, do_rel, S, Q):
+    """Add one chunk's x_ik = x_nodes[k], r_ik (module docstring) to S (B, nk, 2) and Q (nk, 3)
+    in place."""
+    n = E_K.shape[0]
+    nk = x_nodes.shape[0]
     for i in range(n):
         b = batch[i]
-        si = s[i]
-        c = math.sqrt(max(1.0 - si * si, 0.0))
         g = 0.0
         if do_rel:
             q = math.exp(-E_K[i] / T)
             g = wD2[i] * q / (T * (1.0 + q) * (1.0 + q))
         ki = K[i]
         for k in range(nk):
-            x = 0.0
-            if do_res:
-                Ek = E_nodes[k]
-                d0 = Ek * c
-                if d0 >= d0_min and d0 <= d0_max and d0 > 0.0 and Ek * si <= delta_max_K:
-                    x = p_bar_n
+            x = x_nodes[k]
             r = 0.0
             if g > 0.0:
                 w = omegas[k]
@@ -59,15 +52,10 @@ def conduction_sums(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, d0_min, 
             Q[k, 2] += x * r
 
 
-def conduction_sums_numpy(s, E_K, wD2, K, batch, T, E_nodes, omegas, p_bar_n, d0_min, d0_max,
-                          delta_max_K, do_res, do_rel, S, Q):
+def conduction_sums_numpy(E_K, wD2, K, batch, T, x_nodes, omegas, do_rel, S, Q):
     """Plain NumPy version of :func:`conduction_sums` (benchmark and test reference);
     ``batch`` must be non-decreasing (consecutive samples per batch, as the caller makes it)."""
-    x = np.zeros((s.shape[0], E_nodes.shape[0]))
-    if do_res:
-        d0 = E_nodes[None, :] * np.sqrt(np.maximum(1.0 - s * s, 0.0))[:, None]
-        x = np.where((d0 > 0) & (E_nodes[None, :] * s[:, None] <= delta_max_K)
-                     & (d0 >= d0_min) & (d0 <= d0_max), p_bar_n, 0.0)
+    x = np.broadcast_to(x_nodes, (E_K.shape[0], x_nodes.shape[0]))
     r = np.zeros_like(x)
     if do_rel:
         q = np.exp(-E_K / T)

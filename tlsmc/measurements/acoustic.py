@@ -27,10 +27,13 @@ s_i = F_q(Δ_i), the CDF of the population's Δ proposal at its own Δ_i (exactl
 and independent of J0_i), and the estimator is
 
 .. math:: \\hat{\\tilde n}(E) = \\frac{1}{N}\\sum_i x_i,\\quad
-          x_i = \\bar P\\,\\mathrm{pdf}(J_0^*(E, s_i))\\,\\mathbf 1[E s_i \\le Δ_{max}],
+          x_i = \\bar P\\,\\mathrm{pdf}(J_0^*(E, s_{lo} + W s_i))\\,W,
 
-unbiased, variance Var(x)/N (finite: x is bounded; zero for the STM without cut-offs,
-where ñ = P̄ exactly).  l⁻¹_res = (πωγ²/(ρv³)) ñ(ħω) tanh(ħω/2kT).
+where [s_lo, s_lo + W] is the window of s the cut-offs allow on the shell (Δ0min ≤ E√(1 − s²)
+≤ Δ0max, Es ≤ Δ_max; :func:`~.acoustic_base.shell_window`): unbiased, variance Var(x)/N (zero for
+a J0 pdf constant on its support).  With Δ0max ≪ ħω the window is (Δ0max/ħω)²/2 wide: a uniform
+s on [0, 1] would miss it (MC 0 ± 0 against ñ ~ 1e-12 P̄); an empty window gives exactly 0.
+l⁻¹_res = (πωγ²/(ρv³)) ñ(ħω) tanh(ħω/2kT).
 
 Resonant velocity: Δv/v_res(T) − Δv/v_res(T_ref) = −(γ²/(ρv²)) P∫dE ñ(E) F(E),
 F = [tanh(E/2T) − tanh(E/2T_ref)] E/(E² − ħ²ω²).  With the same per-sample shell density
@@ -38,7 +41,10 @@ F = [tanh(E/2T) − tanh(E/2T_ref)] E/(E² − ħ²ω²).  With the same per-sam
 Δ0min ≤ E√(1 − s_i²) ≤ Δ0max, E s_i ≤ Δ_max), each sample contributes
 y_i = P̄ [G(b_i) − G(a_i)] with G(E) = P∫_0^E F, tabulated once per (ω, T) with the pole
 subtracted analytically: G = ∫_0^E [H(E') − H(ħω)]/(E' − ħω) dE' + H(ħω) ln|E/ħω − 1|,
-H = (tanh diff) E/(E + ħω).  Unbiased for the PV integral, variance Var(y)/N.
+H = (tanh diff) E/(E + ħω).  Unbiased for the PV integral, variance Var(y)/N.  When Δ0max <
+15 max(T, T_ref, ħω) the s integral is stratified (half the samples log-uniform in
+c = √(1 − s²) < 1/2, weighted: :func:`~.acoustic_base.velocity_points`), since only samples with
+c < Δ0max/E reach E above Δ0max.
 
 Peaked structural J0 (pdf = 1 + A e^{−(J0 − J_str)/w} on [J_str, J_max]): on the shell
 J0*(E, s) − J_str = 2 ln(Δ0max/(E u_i)), u_i = √(1 − s_i²), so the peak term is the power law

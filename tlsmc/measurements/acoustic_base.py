@@ -20,8 +20,9 @@ from ..config import ConfigError
 from ..units import HBAR, K_B, EV, PI
 from .common import FieldSums, make_rows, standard_error
 
-__all__ = ["ShellModel", "flat_j0", "shell_model", "shell_variates", "shell_density",
-           "pv_table", "pv_eval", "pv_peak_table", "pv_peak_eval", "shell_velocity",
+__all__ = ["ShellModel", "flat_j0", "shell_model", "shell_variates", "shell_window",
+           "shell_points", "shell_density", "velocity_points", "pv_table", "pv_eval",
+           "pv_peak_table", "pv_peak_eval", "shell_velocity",
            "polarization_constants", "shell_densities", "shell_velocities", "velocity_sums",
            "resonance_setup"]
 
@@ -92,12 +93,43 @@ def shell_variates(shell: ShellModel, delta_K: np.ndarray) -> np.ndarray:
     return shell.delta_cdf(delta_K)
 
 
+def shell_window(shell: ShellModel, E_K: float) -> tuple[float, float, float, float]:
+    """(s_lo, W, u_lo, u_hi) of the shell E: the cut-offs allow s = Δ/E in [s_lo, s_lo + W]
+    (u = Δ0/E = √(1 − s²) in [u_lo, u_hi]: Δ0min ≤ uE ≤ Δ0max, u ≤ 1, Es ≤ Δ_max); W = 0 when
+    no TLS of the model lies on the shell.  W = (u_hi² − u_lo²)/(s_lo + s_hi): no cancellation
+    when the window is narrower than the spacing of doubles near 1 (Δ0max ≪ E)."""
+    u_lo, u_hi = shell.delta0_min_K / E_K, min(1.0, shell.delta0_max_K / E_K)
+    s_hi = math.sqrt((1.0 - u_lo) * (1.0 + u_lo))
+    if shell.delta_max_K < E_K:
+        r = shell.delta_max_K / E_K
+        u_c = math.sqrt((1.0 - r) * (1.0 + r))
+        if u_c > u_lo:
+            u_lo, s_hi = u_c, r
+    if u_hi <= u_lo:
+        return 0.0, 0.0, u_lo, u_hi
+    s_lo = math.sqrt((1.0 - u_hi) * (1.0 + u_hi))
+    return s_lo, (u_hi - u_lo) * (u_hi + u_lo) / (s_lo + s_hi), u_lo, u_hi
+
+
+def shell_points(shell: ShellModel, s: np.ndarray, E_K: float):
+    """(s', u, W): the shell points s' = s_lo + W s_i of the uniform variates s_i and their
+    u = Δ0/E = √(1 − s'²) (computed as √(u_hi² − (s'² − s_lo²)), exact for Δ0max ≪ E), W the
+    window width (:func:`shell_window`; W = 0, u = 0 for an empty shell)."""
+    s_lo, W, u_lo, u_hi = shell_window(shell, E_K)
+    t = W * np.asarray(s, dtype=float)                   # s' − s_lo
+    u2 = np.clip(u_hi * u_hi - t * (t + 2.0 * s_lo), u_lo * u_lo, u_hi * u_hi)
+    return s_lo + t, (np.sqrt(u2) if W > 0.0 else np.zeros_like(t)), W
+
+
 def shell_density(shell: ShellModel, s: np.ndarray, E_K: float) -> np.ndarray:
-    """x_i = P̄ pdf(J0*(E, s_i)) 1[E s_i ≤ Δ_max], J^-1 m^-3 (mean over samples = ñ(E))."""
-    d0 = E_K * np.sqrt(np.maximum(1.0 - s * s, 0.0))
+    """x_i = P̄ pdf(J0*(E, s')) W at s' = s_lo + W s_i (:func:`shell_points`), J^-1 m^-3 (mean
+    over the uniform s_i = ñ(E)); exactly 0 for an empty shell."""
+    _, u, W = shell_points(shell, s, E_K)
+    if W == 0.0:
+        return np.zeros_like(u)
     with np.errstate(divide="ignore"):
-        J = 2.0 * np.log(shell.two_hbar_nu_K / d0)
-    return shell.P_bar_per_J_m3 * shell.J0.pdf(J) * (E_K * s <= shell.delta_max_K)
+        J = 2.0 * np.log(shell.two_hbar_nu_K / (E_K * u))
+    return shell.P_bar_per_J_m3 * shell.J0.pdf(J) * W
 
 
 def _pole_residue(x, w_K: float, T: float, T_ref: float):
@@ -215,10 +247,13 @@ def pv_peak_eval(table, E_K: np.ndarray, ln_b0: np.ndarray) -> np.ndarray:
     return np.where(t <= lnE[0], 0.0, np.exp(p * (t - ln_b0)) * g)
 
 
-def shell_velocity(shell: ShellModel, s: np.ndarray, table, peak_table=None) -> np.ndarray:
-    """y_i = P̄ [G(b_i) − G(a_i)] (+ the peak term with ``peak_table``, module docstring),
-    J^-1 m^-3 (mean over samples = P∫ ñ F dE)."""
-    c = np.sqrt(np.maximum(1.0 - s * s, 0.0))
+def shell_velocity(shell: ShellModel, s: np.ndarray, table, peak_table=None,
+                   c: np.ndarray | None = None) -> np.ndarray:
+    """y_i = P̄ [G(b_i) − G(a_i)] (+ the peak term with ``peak_table``, module docstring) at the
+    shell points s_i (c_i = √(1 − s_i²), or given: :func:`velocity_points`), J^-1 m^-3 (mean
+    over uniform s_i = P∫ ñ F dE)."""
+    if c is None:
+        c = np.sqrt(np.maximum(1.0 - s * s, 0.0))
     with np.errstate(divide="ignore"):
         a = shell.delta0_min_K / c
         b = np.minimum(shell.delta0_max_K / c, shell.delta_max_K / s)
@@ -230,6 +265,38 @@ def shell_velocity(shell: ShellModel, s: np.ndarray, table, peak_table=None) -> 
         y = y + shell.peak_A * (pv_peak_eval(peak_table, b, ln_b0)
                                 - pv_peak_eval(peak_table, a, ln_b0))
     return np.where(ok, shell.P_bar_per_J_m3 * y, 0.0)
+
+
+_C_SPLIT, _Q_TAIL = 0.5, 0.5     # velocity_points: c* and the share q of the log-c stratum
+_X_TAIL = 15.0 / 80.0            # velocity_points: stratify when Δ0max < 15 max(T, T_ref, ħω)
+
+
+def velocity_points(shell: ShellModel, s: np.ndarray, top: float):
+    """(c, s', weight) per uniform variate s_i: :func:`shell_velocity` at (s', c) times weight
+    is an unbiased term of P∫ñF dE (c = √(1 − s'²), kept where s' rounds to 1).
+
+    Δ0max ≥ 3 top/16 (``top`` = 80 max(T, T_ref, ħω), the PV table's end: Δ0max ≥ 15 max(T,
+    T_ref), the part of P∫ñF above Δ0max is < e^-15 relative): s' = s_i, weight 1 (the estimator
+    of the module docstring).  Otherwise the samples with
+    c < Δ0max/E (the only ones reaching E above Δ0max) have probability ~(Δ0max/E)²/2 under
+    uniform s, so the integral over s is stratified: s_i < 1 − q maps to s' = s* s_i/(1 − q)
+    on [0, s*] (s* = √(1 − c*²), weight s*/(1 − q)); s_i ≥ 1 − q to ln c uniform on
+    [ln(Δ0min/top), ln c*] (ds = (c²/s') d ln c: weight (c²/s') ln(c* top/Δ0min)/q).  Below
+    c = Δ0min/top a sample's E interval lies above ``top``, where G is constant: y = 0 there, so
+    the truncation is exact.  c* = 1/2, q = 1/2."""
+    s = np.asarray(s, dtype=float)
+    L = math.log(_C_SPLIT * top / shell.delta0_min_K)
+    if shell.delta0_max_K >= _X_TAIL * top or L <= 0.0:
+        return np.sqrt(np.maximum(1.0 - s * s, 0.0)), s, np.ones_like(s)
+    s_star = math.sqrt(1.0 - _C_SPLIT**2)
+    tail = s >= 1.0 - _Q_TAIL
+    v = np.where(tail, (s - (1.0 - _Q_TAIL)) / _Q_TAIL, s / (1.0 - _Q_TAIL))
+    c_tail = np.exp(math.log(_C_SPLIT) - L * (1.0 - v))
+    s_head = s_star * v
+    c = np.where(tail, c_tail, np.sqrt((1.0 - s_head) * (1.0 + s_head)))
+    sp = np.where(tail, np.sqrt((1.0 - c_tail) * (1.0 + c_tail)), s_head)
+    wgt = np.where(tail, c_tail**2 / sp * L / _Q_TAIL, s_star / (1.0 - _Q_TAIL))
+    return c, sp, wgt
 
 
 def polarization_constants(material, pol: str, who: str = _BY):
@@ -247,9 +314,13 @@ def shell_densities(shell: ShellModel, s: np.ndarray, w_K, n_total: int) -> np.n
 
 def shell_velocities(shell: ShellModel, s: np.ndarray, tables_T, n_total: int) -> np.ndarray:
     """Per-sample principal-value velocity terms y (N, f) from one temperature's tables
-    (``tables_T[f]`` = (pv_table, pv_peak_table or None)), divided by ``n_total``."""
-    return np.ascontiguousarray(np.stack([shell_velocity(shell, s, *tabs) / n_total
-                                          for tabs in tables_T], axis=1))
+    (``tables_T[f]`` = (pv_table, pv_peak_table or None)) at the points and with the weights of
+    :func:`velocity_points`, divided by ``n_total``."""
+    out = []
+    for tabs in tables_T:
+        c, sp, wgt = velocity_points(shell, s, math.exp(tabs[0][0][-1]))
+        out.append(wgt * shell_velocity(shell, sp, *tabs, c=c) / n_total)
+    return np.ascontiguousarray(np.stack(out, axis=1))
 
 
 def velocity_sums(shell: ShellModel, s: np.ndarray, tables, j: int, n_total: int,

@@ -57,7 +57,7 @@ import numpy as np
 from .._kernels.conduction import conduction_sums
 from ..config import ConfigError, param, require
 from ..units import HBAR, K_B, PI
-from .acoustic_base import polarization_constants, shell_model, shell_variates
+from .acoustic_base import polarization_constants, shell_model, shell_window
 from .common import FieldSums, check_temperatures, make_rows
 from .conduction_tf import TF_PARTS, TFScattering
 
@@ -217,6 +217,10 @@ class _ConductionAcc(FieldSums):
         kinks += self.tf.kinks_K() if self.tf else ()
         self.nodes = [frequency_nodes(cfg.x_min, cfg.x_max, cfg.nodes_per_panel,
                                       [k / T for k in kinks]) for T in cfg.temperatures_K]
+        # the shell estimator per node (the same for every sample: J0 pdf 1 on its support)
+        self.x_res = [np.array([sh.P_bar_per_J_m3 * shell_window(sh, e)[1] / n_total
+                                for e in x * T]) if self.do_res else np.zeros(x.size)
+                      for T, (x, _) in zip(cfg.temperatures_K, self.nodes)]
         self.B = min(cfg.batches, n_total)
         self.S = [np.zeros((self.B, x.size, 2)) for x, _ in self.nodes]
         self.Q = [np.zeros((x.size, 3)) for x, _ in self.nodes]
@@ -233,21 +237,12 @@ class _ConductionAcc(FieldSums):
         if self.tf is not None:
             self._accumulate_tf(spectrum, weight, n, out)
             return
-        sh = self.shell
-        if sh is not None:
-            s = shell_variates(sh, spectrum.delta_K)
-            shell_args = (sh.P_bar_per_J_m3 / self.n, sh.delta0_min_K, sh.delta0_max_K,
-                          sh.delta_max_K)
-        else:
-            s = np.zeros(n)
-            shell_args = (0.0, 0.0, 0.0, 0.0)
         wD2 = np.ascontiguousarray(weight * spectrum.D_unit**2)
         for j, T in enumerate(self.cfg.temperatures_K):
             K = rates_at(T).K if self.do_rel else np.zeros(n)
             x = self.nodes[j][0]
-            conduction_sums(np.ascontiguousarray(s, dtype=float), spectrum.E_K, wD2,
-                            np.ascontiguousarray(K, dtype=float), batch, float(T),
-                            x * T, x * K_B * T / HBAR, *shell_args, self.do_res, self.do_rel,
+            conduction_sums(spectrum.E_K, wD2, np.ascontiguousarray(K, dtype=float), batch,
+                            float(T), self.x_res[j], x * K_B * T / HBAR, self.do_rel,
                             out["S"][j], out["Q"][j])
 
     def _accumulate_tf(self, spectrum, weight, n, out) -> None:

@@ -14,8 +14,8 @@ from .._kernels.acoustics import relaxation_sums
 from ..rates import build_rates
 from ..spectrum.two_level import TwoLevelSpectrum
 from ..units import DEBYE, EPS0, HBAR, K_B, PI
-from .acoustic_base import (_parts, resonance_setup, shell_densities, shell_variates,
-                            velocity_sums)
+from .acoustic_base import (_parts, resonance_setup, shell_densities, shell_points,
+                            shell_variates, velocity_sums)
 from .common import FieldSums, make_rows
 
 __all__ = ["orientation_factor", "rabi_frequency", "shell_spectrum", "dielectric_constants",
@@ -47,10 +47,10 @@ def rabi_frequency(p_C_m: float, F_V_m, u) -> np.ndarray:
     return p_C_m * np.asarray(F_V_m, dtype=float) * np.asarray(u, dtype=float) / HBAR
 
 
-def shell_spectrum(E_K: float, s: np.ndarray) -> TwoLevelSpectrum:
-    """TwoLevelSpectrum of shell TLSs at E = ħω: Δ = sE, Δ0 = uE, u = √(1 − s²)."""
-    s = np.ascontiguousarray(s, dtype=float)
-    u = np.sqrt(np.maximum(1.0 - s * s, 0.0))
+def shell_spectrum(E_K: float, s: np.ndarray, u: np.ndarray) -> TwoLevelSpectrum:
+    """TwoLevelSpectrum of shell TLSs at E = ħω: Δ = sE, Δ0 = uE, u = √(1 − s²) (given:
+    :func:`.acoustic_base.shell_points` keeps its digits where s rounds to 1)."""
+    s, u = np.ascontiguousarray(s, dtype=float), np.ascontiguousarray(u, dtype=float)
     E = np.full(s.shape, float(E_K))
     return TwoLevelSpectrum(E_K=E, delta_K=s * E_K, delta0_K=u * E_K, M_unit=u.copy(),
                             D_unit=2.0 * s)
@@ -87,9 +87,9 @@ class DielectricAcc(FieldSums):
         g = np.ones((len(self.fields),) + x.shape)
         if not (self.fields > 0).any():
             return g
-        u = np.sqrt(np.maximum(1.0 - s * s, 0.0))
         for f, w in enumerate(self.w_K):
-            K = build_rates(shell_spectrum(w, s), self.material, self.channels, T).K
+            sf, u, _ = shell_points(self.shell, s, w)      # the points x[:, f] was taken at
+            K = build_rates(shell_spectrum(w, sf, u), self.material, self.channels, T).K
             live = x[:, f] > 0
             T1 = np.divide(1.0, K, out=np.full(K.shape, np.inf), where=K > 0)
             for k, F in enumerate(self.fields):

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import integrate, special
 
 from ...units import EULER_GAMMA, K_B, PI
+from ..quadrature.checked import quad
 from ..quadrature.stm import STMModel, _occupation_difference, _one_phonon_a, delta0_K
 
 __all__ = ["ClosedFormValidity", "tau_min", "heat_capacity_closed_form",
@@ -30,9 +31,9 @@ def _s(x: float) -> float:
 
 
 def _quad0inf(f: Callable[[float], float]) -> float:
-    a = integrate.quad(f, 0.0, 1.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
-    b = integrate.quad(f, 1.0, 60.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
-    c = integrate.quad(f, 60.0, 800.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+    a = quad(f, 0.0, 1.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+    b = quad(f, 1.0, 60.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
+    c = quad(f, 60.0, 800.0, epsabs=0.0, epsrel=1e-13, limit=200)[0]
     return a + b + c
 
 
@@ -229,7 +230,7 @@ def closed_form_validity(model: STMModel, observable: str, t_s=None, *,
         fast = fast_int / t / norm
         slow = -_qv_log(lambda E: w(E) * -np.expm1(-a * d0min**2 * E / math.tanh(
             E / (2 * T0_K)) * t), lo, top, scales) / norm
-        cut = abs(integrate.quad(w, E_cut, max(E_cut, top), limit=400)[0] / norm) if \
+        cut = abs(quad(w, E_cut, max(E_cut, top), limit=400)[0] / norm) if \
             E_cut < top else 0.0
         return ClosedFormValidity(fast, slow, np.full(t.shape, cut), jdev)
     raise ValueError(f"observable must be heat_capacity, heat_release or heat_capacity_eq "

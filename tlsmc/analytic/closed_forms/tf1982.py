@@ -20,10 +20,10 @@ import functools
 import math
 
 import numpy as np
-from scipy.integrate import quad
 from scipy.special import sici
 
 from ...rates.multiphonon import nondiagonal_rate
+from ..quadrature.checked import quad
 from ..quadrature.multiphonon import multiphonon_total_rate
 from ...units import EULER_GAMMA, HBAR, K_B, PI
 from ...rates.vibrations import (TFParameters, J1_debye, J2_debye, J_eff_einstein, _debye_integral,

@@ -63,9 +63,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.integrate import quad
 
 from ...units import HBAR, K_B, PI
+from ..quadrature.checked import quad
 from ...rates.vibrations import J1_debye, J2_debye
 from .tf1982 import F_debye, eq25_correction
 

@@ -9,7 +9,8 @@ Reduced integrals (energies in K, densities per K; multiply by the prefactors of
 :func:`acoustic_exact`):
 
 * ñ(E) = ∫_0^{min(E, Δmax)} dΔ P̄ pdf(J0*(Δ))/E,  J0* from Δ0* = √(E² − Δ²)
-  (δ(E − ħω) integrated over J0 at fixed Δ), J^-1 m^-3;
+  (δ(E − ħω) integrated over J0 at fixed Δ), J^-1 m^-3, evaluated in u = Δ0/E where u is
+  small (:meth:`AcousticQuad.ntilde`); exactly 0 when no (Δ, Δ0) of the model lies on the shell;
 * relaxation, in (E, x = (Δ0/E)²): density (P̄/2)pdf dΔ dJ0 = P̄ pdf dE dx/(2x√(1−x)),
   D_unit² = 4(1 − x), so Σ w D² (−f') h(ωτ) = ∫dE (−∂f/∂E) ∫dx 2P̄ pdf √(1−x)/x · h,
   h = ωτ/(1+ω²τ²) (absorption) or 1/(1+ω²τ²) (velocity; T minus T_ref);
@@ -27,17 +28,23 @@ max(2, p/4) per decade (p = 2/w: the peak makes the E integrand ∝ E^p below Δ
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 from scipy import integrate
 
-__all__ = ["AcousticQuad", "acoustic_exact"]
+__all__ = ["AcousticQuad", "acoustic_exact", "PV_RTOL"]
 
 from ...units import EV as _EV, HBAR as _HBAR, K_B as _KB
+from .checked import QuadSum
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
+
+_U_SPLIT = math.sqrt(0.5)    # ñ(E): u = Δ0/E panels below, s = Δ/E panels above
+
+PV_RTOL = 1e-6
+"""Stated relative accuracy of :meth:`AcousticQuad.pv_velocity` (QUADPACK asked for 1e-11):
+a larger summed ``abserr`` raises :class:`~.checked.QuadratureFailure`."""
 
 
 def _gauss(a, b):
@@ -82,20 +89,33 @@ class AcousticQuad:
             return self.J_pdf(2.0 * np.log(self.two_hbar_nu_K / d0))
 
     # --- resonant -------------------------------------------------------------------
+    def shell_window(self, E: float) -> tuple[float, float]:
+        """(u_lo, u_hi): the cut-offs' window of u = Δ0/E on the shell E (Δ0min ≤ uE ≤ Δ0max,
+        uE ≤ E, Δ = E√(1 − u²) ≤ Δmax); u_hi ≤ u_lo when the shell is empty."""
+        u_lo, u_hi = self.d0_min / E, min(1.0, self.d0_max / E)
+        if self.delta_max_K < E:
+            r = self.delta_max_K / E
+            u_lo = max(u_lo, math.sqrt((1.0 - r) * (1.0 + r)))
+        return u_lo, u_hi
+
     def ntilde(self, E: float) -> float:
-        """ñ(E), J^-1 m^-3 (Gauss–Legendre in Δ between the breakpoints of the pdf)."""
-        top = min(E, self.delta_max_K)
-        cuts = [0.0, top]
-        for d0 in (self.d0_min, self.d0_max):
-            if d0 < E:
-                cuts.append(math.sqrt(E * E - d0 * d0))
-        cuts = np.unique(np.clip(cuts, 0.0, top))
+        """ñ(E) = P̄ ∫ds pdf(J0*) = P̄ ∫du u pdf(J0*(uE))/√(1 − u²) over the window (s = Δ/E,
+        u = Δ0/E), J^-1 m^-3: Gauss–Legendre in u up to u = 1/√2 and in s beyond (no √(E² − Δ0²)
+        cancellation: a window of width (Δ0max/E)² ≪ 1e-16 keeps its digits); exactly 0 when the
+        window is empty."""
+        u_lo, u_hi = self.shell_window(E)
+        if u_hi <= u_lo:
+            return 0.0
         total = 0.0
-        for a, b in zip(cuts[:-1], cuts[1:]):
+        if u_lo < _U_SPLIT:                          # u panels: integrand u pdf/√(1 − u²)
+            u, w = _gauss(np.linspace(u_lo, min(u_hi, _U_SPLIT), 5)[:-1],
+                          np.linspace(u_lo, min(u_hi, _U_SPLIT), 5)[1:])
+            total += float(np.sum(w * u * self._pdf_of_d0(u * E) / np.sqrt((1 - u) * (1 + u))))
+        if u_hi > _U_SPLIT:                          # s panels: integrand pdf
+            a, b = (math.sqrt((1 - x) * (1 + x)) for x in (u_hi, max(u_lo, _U_SPLIT)))
             x, w = _gauss(a, b)
-            d0 = np.sqrt(np.maximum(E * E - x * x, 0.0))
-            total += float(np.sum(w * self._pdf_of_d0(d0)))
-        return self.P_bar_per_J_m3 * (total / E + self.peak_shell(E))
+            total += float(np.sum(w * self._pdf_of_d0(E * np.sqrt((1 - x) * (1 + x)))))
+        return self.P_bar_per_J_m3 * (total + self.peak_shell(E))
 
     def peak_shell(self, E: float, weight: Callable | None = None) -> float:
         """∫ds A (E u/Δ0max)^{2/w} weight(s, u) over the shell cut-offs (u = √(1 − s²)), by
@@ -140,19 +160,20 @@ class AcousticQuad:
             if abs(k - w) < 1.1 * half:
                 half = abs(k - w) / 1.1 if k != w else 0.0
         opts = dict(limit=400, epsabs=0.0, epsrel=1e-11)
-        res = 0.0
-        if half > 0:
-            res += integrate.quad(g, w - half, w + half, weight="cauchy", wvar=w, **opts)[0]
-            pieces = [(0.0, w - half), (w + half, top)]
-        else:
+        if half <= 0:
             raise ValueError("a cut-off coincides with ħω")
-        for a, b in pieces:
-            pts = [k for k in kinks if a < k < b]
-            with warnings.catch_warnings():   # round-off at epsrel 1e-11: result still ~1e-12
-                warnings.simplefilter("ignore", integrate.IntegrationWarning)
-                res += integrate.quad(lambda E: g(E) / (E - w), a, b, points=pts or None,
-                                      **opts)[0]
-        return res
+        acc = QuadSum(f"resonant velocity P∫ñF dE (ħω = {w:.6g} K, T = {T:g} K)", PV_RTOL)
+        acc.add(g, w - half, w + half, weight="cauchy", wvar=w, **opts)
+        # below the pole: [0, w − half] with the kinks as points; above it one piece per
+        # decade and per kink (ñ ∝ E^-2 above Δ0max: one adaptive piece over 8 decades
+        # reported 'probably divergent' with ħω ≈ 2Δ0max)
+        pts = [k for k in kinks if k < w - half]
+        acc.add(lambda E: g(E) / (E - w), 0.0, w - half, points=pts or None, **opts)
+        edges = np.unique(np.concatenate((_log_panels(w + half, top),
+                                          [k for k in kinks if w + half < k < top])))
+        for a, b in zip(edges[:-1], edges[1:]):
+            acc.add(lambda E: g(E) / (E - w), a, b, **opts)
+        return acc.value()
 
     # --- relaxation -----------------------------------------------------------------
     def _relax_inner(self, E, T, omega, kind):

@@ -13,14 +13,17 @@ and one-phonon rate), or ñ = P̄ exactly (``quad=None``, the STM without cut-of
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
-from scipy import integrate
 
 from ...units import HBAR as _HBAR, K_B as _KB, PI as _PI
+from .checked import QuadSum
 
-__all__ = ["kappa_quadrature"]
+__all__ = ["kappa_quadrature", "KAPPA_RTOL"]
+
+KAPPA_RTOL = 1e-8
+"""Stated relative accuracy of the adaptive (resonant-only) κ: QUADPACK's summed ``abserr``
+above it raises :class:`~.checked.QuadratureFailure` (it is asked for ``epsrel`` = 1e-10)."""
 
 
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(10)
@@ -92,16 +95,14 @@ def kappa_quadrature(T_K, branches, *, parts=("resonant",), P_bar=None, quad=Non
             lo = min(lo, math.log(xc) - 25.0)
             pts.append(math.log(xc))
         edges = sorted(set([lo, *[p for p in pts if lo < p < hi], hi]))
-        total = 0.0
         if "relaxation" in parts:     # each f costs one nested relaxation quadrature
             kinks = [k / T for k in quad.kinks()] + [math.exp(p) for p in pts[1:]]
             uu, ww = _fixed_rule(lo, kinks, hi)
             out[pol] = mult * sum(wi * f(ui) for ui, wi in zip(uu, ww)) / 3.0
             continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", integrate.IntegrationWarning)
-            for a, b in zip(edges[:-1], edges[1:]):
-                total += integrate.quad(f, a, b, limit=200, epsabs=0.0, epsrel=epsrel)[0]
-        out[pol] = mult * total / 3.0
+        acc = QuadSum(f"kappa_{pol} at T = {T:g} K", KAPPA_RTOL)
+        for a, b in zip(edges[:-1], edges[1:]):
+            acc.add(f, a, b, limit=200, epsabs=0.0, epsrel=epsrel)
+        out[pol] = mult * acc.value() / 3.0
     out["all"] = sum(out.values())
     return out

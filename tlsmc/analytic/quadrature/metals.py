@@ -25,9 +25,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy import integrate, optimize
+from scipy import optimize
 
 from ...units import HBAR, K_B, PI
+from .checked import quad
 
 __all__ = ["gap_over_Tc", "entropy_ratio", "heat_capacity_ratio", "electron_heat_capacity",
            "electron_rate", "alpha_e"]
@@ -72,7 +73,7 @@ def entropy_ratio(T_K: float, Tc_K: float | None) -> float:
         f = 1.0 / (np.exp(e) + 1.0)
         return -f * np.log(f) - (1.0 - f) * np.log1p(-f)
 
-    val, _ = integrate.quad(integrand, 0.0, np.inf, epsabs=0.0, epsrel=1e-11, limit=400)
+    val, _ = quad(integrand, 0.0, np.inf, epsabs=0.0, epsrel=1e-11, limit=400)
     return 6.0 / PI**2 * val
 
 

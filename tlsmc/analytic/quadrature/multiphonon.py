@@ -27,12 +27,12 @@ import functools
 import math
 
 import numpy as np
-from scipy.integrate import quad
 from scipy.interpolate import CubicSpline
 
 from ...units import HBAR, K_B, PI
 
 from . import OutsideQuadrature
+from .checked import quad
 
 __all__ = ["coupling_R", "J1", "log_G", "multiphonon_total_rate"]
 

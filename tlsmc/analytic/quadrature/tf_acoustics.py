@@ -35,11 +35,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import quad
 from scipy.special import i0e
 
 from ...units import HBAR, K_B, PI
 from . import OutsideQuadrature
+from .checked import quad
 from .multiphonon import J1, _p, coupling_R, log_G
 
 __all__ = ["TFSoundQuad", "sideband_sum", "resonant_sum", "coupling_volume", "tf_sound_exact"]

@@ -29,10 +29,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.integrate import quad
 
 from ...units import HBAR, K_B, PI
 from . import OutsideQuadrature
+from .checked import quad
 from ..closed_forms.tf_conduction import lattice_factor
 from .multiphonon import J1, _p, coupling_R, log_G
 

@@ -28,9 +28,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.integrate import quad
 
 from ...units import HBAR, K_B, PI
+from .checked import quad
 from .multiphonon import J1
 from .tf_acoustics import TFSoundQuad
 
