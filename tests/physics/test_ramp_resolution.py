@@ -3,7 +3,9 @@
 A 10 -> 0.1 K ramp cut into 100 equal pieces ends on a segment at 0.1495 K; the default is
 now pieces of at most 1 % of the local value (geometric edges, :class:`RampShape`).  The
 energy and heat release after the ramp are compared, on the same samples, with a reference
-compiled with 0.1 % steps.
+compiled with 0.1 % steps.  Same samples, so no statistics: 8192 TLSs give the same errors as
+65536 (U 0.94e-4 vs 0.95e-4 of its change, Q̇ 4.0e-4 vs 4.1e-4 relative; limits 1e-3) at 1/8
+of the cost; 100 equal pieces miss by 0.32 and 1.4, 2 % steps miss Q̇ by 1.6e-3.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ def test_last_segment_within_one_percent_and_integral_exact():
 
 def _history(protocol: dict) -> dict:
     return {
-        "run": {"name": "ramp", "n_tls": 65536, "seed": 7, "chunk_size": 65536},
+        "run": {"name": "ramp", "n_tls": 8192, "seed": 7, "chunk_size": 65536},
         "material": {"preset": "vitreous_silica"},
         "population": {"model": "tunneling", "delta_max_K": 40.0, "delta_knee_K": 1e-3,
                        "J0": {"distribution": "uniform", "J_min": 4.0, "J_max": 30.0}},
