@@ -149,3 +149,15 @@ def test_narrow_shell_run_against_quadrature():
     assert (vel.exact != 0).all() and (vel.mc_stderr > 0).all()
     assert (vel.z.abs() < 4).all(), vel
     assert (c.z.abs().fillna(0) < 4).all(), c[c.z.abs() >= 4]
+
+
+def test_quad_vec_checked():
+    """checked.quad_vec returns quad_vec's value when it converges and raises QuadratureFailure
+    when it does not (a subdivision limit too small for an oscillating integrand) — the STM
+    closed forms' vector integrals go through it."""
+    from tlsmc.analytic.quadrature.checked import QuadratureFailure, quad_vec
+    val = quad_vec(lambda x: np.array([x, x * x]), 0.0, 1.0, epsabs=0.0, epsrel=1e-10)
+    assert val == pytest.approx([0.5, 1.0 / 3.0], rel=1e-12)
+    with pytest.raises(QuadratureFailure, match="quad_vec"):
+        quad_vec(lambda x: np.array([math.sin(200.0 * x)]), 0.0, 50.0, epsabs=0.0,
+                 epsrel=1e-10, limit=3)

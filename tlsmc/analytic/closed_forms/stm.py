@@ -15,10 +15,10 @@ from functools import lru_cache
 from typing import Callable
 
 import numpy as np
-from scipy import integrate, special
+from scipy import special
 
 from ...units import EULER_GAMMA, K_B, PI
-from ..quadrature.checked import quad
+from ..quadrature.checked import quad, quad_vec
 from ..quadrature.stm import STMModel, _occupation_difference, _one_phonon_a, delta0_K
 
 __all__ = ["ClosedFormValidity", "tau_min", "heat_capacity_closed_form",
@@ -170,7 +170,7 @@ def _ein(z: np.ndarray) -> np.ndarray:
 def _qv(f: Callable, a: float, b: float) -> np.ndarray:
     if not b > a:
         return np.asarray(f(a)) * 0.0
-    return integrate.quad_vec(f, a, b, epsabs=0.0, epsrel=1e-8, limit=400)[0]
+    return quad_vec(f, a, b, epsabs=0.0, epsrel=1e-8, limit=400)
 
 
 def _qv_log(f: Callable, lo: float, hi: float, scales: tuple[float, ...] = ()) -> np.ndarray:
