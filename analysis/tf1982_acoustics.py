@@ -112,7 +112,7 @@ def velocity_section(obs, comp, T_ref: float) -> list[str]:
 def sideband_kk_section(p, J0_range: tuple[float, float]) -> list[str]:
     """Markdown: where the sideband's static Kramers–Kronig weight lies and how far the golden
     rule has failed there (``tf_velocity.sideband_kk_weight``)."""
-    V = [p.V0_K * math.exp(-J0 / 2.0) for J0 in J0_range]
+    V = [float(p.V_K(J0)) for J0 in J0_range]
     lam, sig = reorganisation_energy(1e-3, p)           # T → 0
     lines = [
         "## Why there is no sideband velocity",
@@ -151,8 +151,7 @@ def main() -> None:
     sc = tlsmc.load_scenario(HERE.parent / "scenarios" / "tf1982_acoustics.toml")
     p = tf_parameters(sc.material, "analysis")
     J_str, J_top = sc.population.J0.support
-    T_gr = [TFMultiphonon().golden_rule_T_K(sc.material, p.V0_K * math.exp(-J0 / 2.0))
-            for J0 in (J_str, J_top)]
+    T_gr = [TFMultiphonon().golden_rule_T_K(sc.material, float(p.V_K(J0))) for J0 in (J_str, J_top)]
     OUT.mkdir(exist_ok=True)
     a = obs[(obs.observable == "attenuation") & (obs.polarization == "l")]
     freqs = sorted(a.f_Hz.unique())

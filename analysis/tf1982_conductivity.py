@@ -118,7 +118,7 @@ def main(run_dir: str) -> None:
     hi = T >= 40
     fit = np.polyfit(T[hi], np.log(K[hi]), 1)
     T0_fit = -1 / fit[0]
-    T_gr = [TFMultiphonon().golden_rule_T_K(m, p.V0_K * math.exp(-J0 / 2.0)) for J0 in pop.J0.support]
+    T_gr = [TFMultiphonon().golden_rule_T_K(m, float(p.V_K(J0))) for J0 in pop.J0.support]
     T0_30 = T0_eq30(p)
     dJ2 = float(J2_debye(T[hi][-1], p) - J2_debye(T[hi][0], p))
     dlnk = math.log(K[hi][0] / K[hi][-1])

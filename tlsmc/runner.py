@@ -261,7 +261,7 @@ def rate_validity(scenario: Scenario) -> list[dict]:
         if limit is None or J0 is None:
             continue
         J0_min = float(J0.support[0])
-        V = tf_parameters(scenario.material, "rate_validity").V0_K * math.exp(-0.5 * J0_min)
+        V = float(tf_parameters(scenario.material, "rate_validity").V_K(J0_min))
         T_gr = limit(scenario.material, V)
         out.append({"channel": registry_name(RATE_CHANNELS, channel), "J0_min": J0_min,
                     "V_max_K": V, "T_golden_rule_K": T_gr if math.isfinite(T_gr) else None,

@@ -61,7 +61,7 @@ def tf_acoustic_rows(measurement, context, scenario) -> list[dict]:
     p, cfg = q.params, measurement
     multiphonon = type(scenario.rates[0]).__name__ == "TFMultiphonon"
     nV2 = _nV2(scenario, p)
-    two_v_max = 2 * p.V0_K * math.exp(-0.5 * q.J_lo)
+    two_v_max = 2 * float(p.V_K(q.J_lo))
     rows: list[dict] = []
     for f in cfg.frequencies_Hz:
         omega = 2 * PI * f

@@ -113,7 +113,7 @@ class TFAcousticAcc(FieldSums):
         self.sb = np.zeros((nt, nf, 3))
         self.vel = np.zeros((nt, nf, 2))      # Σy, Σy² (tf_velocity)
         lo, hi = pop.J0.support
-        V_range = (self.params.V0_K * math.exp(-0.5 * hi), self.params.V0_K * math.exp(-0.5 * lo))
+        V_range = (float(self.params.V_K(hi)), float(self.params.V_K(lo)))
         self.velocity = TFVelocityTables(cfg.temperatures_K, cfg.T_ref_K, self.w_K, V_range,
                                          self.delta_max_K, self.log_zero_phonon)
 

@@ -185,18 +185,15 @@ def sideband_kk_weight(T_K: float, params: TFParameters, n_sigma: float = 12.0) 
                         np.linspace(theta, x_hi, 2 + int(math.ceil(40.0 * (x_hi - theta) / sig)))[1:]))
     base = math.log(params.alpha_K) + float(J1_debye(T, params))
 
-    def log_w(resolution: float) -> tuple[np.ndarray, float, np.ndarray]:
-        m = log_multiphonon_ratio(x, T, params, resolution)
-        lg = 2.0 * np.log(x) + m
-        top = float(lg.max())
-        g = np.exp(lg - top)
+    def log_w(resolution: float) -> tuple[np.ndarray, float, int]:
+        lg = 2.0 * np.log(x) + log_multiphonon_ratio(x, T, params, resolution)   # ln(x² e^m)
+        i = int(np.argmax(lg))
+        g = np.exp(lg - lg[i])
         cum = np.concatenate(([0.0], np.cumsum(0.5 * (g[1:] + g[:-1]) * np.diff(x))))
-        return cum, top, m
+        return cum, float(lg[i]), i
 
-    cum, top, m = log_w(1.0)
+    cum, top, i = log_w(1.0)
     cum2, top2, _ = log_w(2.0)
-    i = int(np.argmax(2.0 * np.log(x) + m))
-    log_rate = (math.log(HBAR / K_B) + base + 2.0 * math.log(x[i]) + m[i]
-                + math.log(float(coth_half(x[i] / T))))
+    log_rate = (math.log(HBAR / K_B) + base + top + math.log(float(coth_half(x[i] / T))))
     return SidebandKK(x, cum / cum[-1], base + top + math.log(cum[-1]), float(x[i]), log_rate,
                       abs(math.expm1(top2 + math.log(cum2[-1]) - top - math.log(cum[-1]))))

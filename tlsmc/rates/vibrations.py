@@ -129,6 +129,10 @@ class TFParameters:
         """ħν/k_B in K: the matrix element V = V0 exp(-J0/2) in kelvin (TF eq. 9)."""
         return HBAR * self.nu_rad_s / K_B
 
+    def V_K(self, J0):
+        """TF's matrix element V = V0 e^{−J0/2} in K (TF eq. 9; V = Δ0/2 of the spectrum)."""
+        return self.V0_K * np.exp(-0.5 * np.asarray(J0, dtype=float))
+
     @property
     def einstein_a(self) -> float:
         """a = ħJ'²/(4MΩ) (dimensionless): φ1 at T = 0 when J'' = 0 (TF eq. 7)."""
